@@ -247,3 +247,10 @@ def test_enormous_host_is_invalid_not_a_crash() -> None:
 def test_deterministic() -> None:
     html = "<p>x <a href='https://bit.ly/a?utm_source=1'>a</a> https://b.io/c</p>"
     assert parse_post(html) == parse_post(html)
+
+
+def test_empty_anchor_after_trailing_block_stays_in_text() -> None:
+    # Found by the property suite: an empty anchor in a trailing block pointed past the text.
+    post = parse_post('0<p><a href=""></a>')
+    (link,) = post.links
+    assert link.span == (1, 1) and link.anchor_text == ""

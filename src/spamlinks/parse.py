@@ -392,6 +392,7 @@ def _build(text: str) -> _Builder:
 
 
 def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    start = min(start, len(text))  # the text's trailing whitespace was trimmed
     end = max(start, min(end, len(text)))
     while start < end and text[start].isspace():
         start += 1
