@@ -158,6 +158,7 @@ class Row:
     category: str | None = None
     kind: str | None = None
     author: str | None = None
+    produced: str | None = None
     tactics: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
@@ -217,6 +218,7 @@ def validate_row(obj: Any, where: str, *, strict: bool = False) -> Row:
         category=obj.get("category"),
         kind=obj.get("kind"),
         author=obj.get("author"),
+        produced=obj.get("produced"),
         tactics=tuple(tactics),
         extra={k: v for k, v in obj.items() if k not in known},
     )

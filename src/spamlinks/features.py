@@ -1,0 +1,411 @@
+"""Post → feature rows: named link features plus word/char n-grams of text and anchors.
+
+Two sklearn-compatible transformers:
+
+- :class:`LinkFeatures` (stateless): one dense row of named numeric features per post. The
+  per-link block is the element-wise maximum over the post's external web links, so a post's
+  link block can be recomputed for any single link (:meth:`LinkFeatures.link_rows`) to say which
+  link carries the risk.
+- :class:`PostVectorizer`: the full matrix: scaled link features, word and character n-grams
+  of the visible text, and separately of the anchor texts. It persists only stock scikit-learn
+  objects (see :meth:`PostVectorizer.state`), so the pickle holds no spamlinks classes.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import MaxAbsScaler
+
+from .lexicon import (
+    CHEAP_SUFFIXES,
+    COMMERCIAL_WORDS,
+    GENERIC_ANCHORS,
+    domain_commercial_words,
+    has_email,
+    has_phone,
+    is_reference_domain,
+    words,
+)
+from .parse import Link, Post
+
+#: Bumped whenever the meaning or order of features changes; the model card records it.
+FEATURE_SCHEMA_VERSION = 1
+
+_SLUG_SPLIT = re.compile(r"[^\W_]+", re.UNICODE)
+_URLISH = re.compile(r"^(?:https?://|www\.)|\.[a-z]{2,6}(?:/|$)", re.I)
+_PROMO_PHRASES = re.compile(
+    r"\b(?:we offer|we provide|our (?:company|agency|team|services|experts)|contact us|"
+    r"visit (?:us|our)|call us|whatsapp|telegram|dm me|check out|highly recommend|"
+    r"i recommend|helped me|reach out|get in touch|hire|companies like|firms like|"
+    r"services like|agencies like|platforms like)\b",
+    re.I,
+)
+
+LINK_FEATURES: tuple[str, ...] = (
+    "anchor_commercial_share",
+    "anchor_commercial_any",
+    "anchor_keyword_phrase",
+    "anchor_exact_keyword",
+    "anchor_generic",
+    "anchor_is_url",
+    "anchor_brand_in_domain",
+    "anchor_slug_overlap",
+    "anchor_domain_overlap",
+    "domain_commercial_words",
+    "anchor_words_log",
+    "slug_commercial_words",
+    "slug_keyword_words",
+    "path_blog_or_service",
+    "path_depth",
+    "vendor_named_in_text",
+    "reference_domain",
+    "unknown_domain",
+    "cheap_suffix",
+    "country_suffix",
+    "org_suffix",
+    "shortener",
+    "redirect_wrapped",
+    "tracking_params",
+    "rel_deviates",
+    "rel_sponsored",
+    "rel_has_nofollow",
+    "is_image_link",
+    "is_bare_url",
+    "in_last_paragraph",
+    "in_signature",
+    "in_quote",
+    "in_code",
+    "position",
+    "idn_or_mixed_script",
+    "ip_host",
+)
+
+POST_FEATURES: tuple[str, ...] = (
+    "n_links_log",
+    "n_external_log",
+    "n_internal_log",
+    "external_ratio",
+    "n_domains_log",
+    "max_same_domain",
+    "n_reference_links",
+    "share_reference_links",
+    "n_bare_urls",
+    "n_nonweb_links",
+    "link_text_density",
+    "text_chars_log",
+    "n_paragraphs_log",
+    "question_marks",
+    "has_title",
+    "n_images_log",
+    "quote_share",
+    "code_share",
+    "text_commercial_share",
+    "promo_phrases",
+    "has_phone",
+    "has_email",
+    "no_links",
+    "only_reference_links",
+    "all_links_quoted_or_code",
+)
+
+FEATURE_NAMES: tuple[str, ...] = (
+    *(f"link__{n}" for n in LINK_FEATURES),
+    *(f"post__{n}" for n in POST_FEATURES),
+)
+_N_LINK = len(LINK_FEATURES)
+
+
+def _tokens(s: str) -> list[str]:
+    return [t for t in _SLUG_SPLIT.findall(s.lower()) if t]
+
+
+def _commercial_share(toks: Sequence[str]) -> float:
+    return sum(t in COMMERCIAL_WORDS for t in toks) / len(toks) if toks else 0.0
+
+
+def _domain_name(link: Link) -> str:
+    dom = link.domain or ""
+    if link.suffix and dom.endswith("." + link.suffix):
+        dom = dom[: -len(link.suffix) - 1]
+    return dom.rsplit(".", 1)[-1]
+
+
+def _vendor_named(link: Link, text_squashed: str) -> float:
+    """The link's brand (domain label) is written in the post's text outside the link."""
+    name = re.sub(r"[^a-z0-9]", "", _domain_name(link).lower())
+    if len(name) < 4 or is_reference_domain(link.domain, link.suffix):
+        return 0.0
+    return 1.0 if name in text_squashed else 0.0
+
+
+def link_vector(link: Link, post: Post, text_squashed: str) -> list[float]:
+    """The named per-link features (order: :data:`LINK_FEATURES`) of one web link."""
+    anchor = link.anchor_text
+    a_toks = words(anchor)
+    path = (link.url.split("://", 1)[-1].split("/", 1) + [""])[1].split("?", 1)[0]
+    segments = [s for s in path.split("/") if s]
+    last = segments[-1] if segments else ""
+    slug_toks = _tokens(path)
+    last_toks = _tokens(last.rsplit(".", 1)[0])
+    a_set, slug_set = set(a_toks), set(slug_toks)
+    overlap = len(a_set & slug_set) / len(a_set) if a_set else 0.0
+    dom_name = _domain_name(link).lower()
+    brand = 1.0 if a_toks and ("".join(a_toks) in dom_name.replace("-", "")
+                               or dom_name.replace("-", "") in "".join(a_toks)) else 0.0
+    is_url = bool(_URLISH.search(anchor.strip())) and " " not in anchor.strip()
+    squashed_dom = dom_name.replace("-", "")
+    long_toks = [t for t in a_toks if len(t) >= 4]
+    dom_overlap = (sum(t in squashed_dom for t in long_toks) / len(long_toks)
+                   if long_toks and not is_url else 0.0)
+    a_comm = _commercial_share(a_toks)
+    keyword_phrase = float(2 <= len(a_toks) <= 7 and a_comm > 0 and not is_url and brand == 0)
+    suffix = (link.suffix or "").lower()
+    reference = is_reference_domain(link.domain, link.suffix)
+    n_par = max(1, post.text.count("\n") + 1)
+    return [
+        a_comm,
+        float(a_comm > 0),
+        keyword_phrase,
+        float(keyword_phrase and overlap >= 0.5),
+        float(anchor.strip().lower().strip(".:!") in GENERIC_ANCHORS),
+        float(is_url),
+        brand,
+        overlap,
+        dom_overlap,
+        min(domain_commercial_words(squashed_dom), 3) / 3,
+        math.log1p(len(a_toks)),
+        min(sum(t in COMMERCIAL_WORDS for t in slug_toks), 5) / 5,
+        min(len(last_toks), 10) / 10 if "-" in last or "_" in last else 0.0,
+        float(any(s in ("blog", "services", "service", "product", "products", "shop", "store")
+                  for s in (seg.lower() for seg in segments[:2]))),
+        min(len(segments), 6) / 6,
+        _vendor_named(link, text_squashed),
+        float(reference),
+        float(not reference),
+        float(suffix.rsplit(".", 1)[-1] in CHEAP_SUFFIXES),
+        float(len(suffix.rsplit(".", 1)[-1]) == 2),
+        float(suffix in ("org", "net") or suffix.endswith((".org", ".net"))),
+        float(link.is_shortener),
+        float(link.wrapped_url is not None),
+        min(len(link.tracking_params), 3) / 3,
+        float(link.platform_rel is False),
+        float("sponsored" in link.rel),
+        float("nofollow" in link.rel),
+        float(link.is_image),
+        float(link.source == "bare"),
+        float(link.paragraph >= n_par - 1),
+        float(link.in_signature),
+        float(link.in_quote),
+        float(link.in_code),
+        link.position,
+        float(link.is_idn or link.mixed_script),
+        float(link.is_ip),
+    ]
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def _text_outside_links(post: Post) -> str:
+    if not post.links:
+        return post.text
+    pieces, prev = [], 0
+    for link in sorted(post.links, key=lambda lk: lk.span):
+        a, b = link.span
+        if a >= prev:
+            pieces.append(post.text[prev:a])
+            prev = b
+    pieces.append(post.text[prev:])
+    return " ".join(pieces)
+
+
+def _web_external(post: Post) -> list[Link]:
+    return [lk for lk in post.links if lk.is_web and not lk.is_internal]
+
+
+class LinkFeatures(TransformerMixin, BaseEstimator):
+    """Named numeric features of a post's links and text (stateless).
+
+    ``transform(posts)`` gives one row per :class:`~spamlinks.parse.Post`, columns
+    :data:`FEATURE_NAMES`.
+    """
+
+    def fit(self, posts: Sequence[Post], y: Any = None) -> LinkFeatures:
+        self.n_features_in_ = len(FEATURE_NAMES)
+        return self
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        return np.asarray(FEATURE_NAMES, dtype=object)
+
+    def transform(self, posts: Sequence[Post]) -> np.ndarray:
+        return np.asarray([self._row(p)[0] for p in posts], dtype=np.float64).reshape(
+            len(posts), len(FEATURE_NAMES)
+        )
+
+    def link_rows(self, post: Post) -> tuple[np.ndarray, list[Link]]:
+        """Rows of the post as if each external web link were its only link (one per link)."""
+        row, per_link, links = self._row(post)
+        if not links:
+            return np.empty((0, len(FEATURE_NAMES))), []
+        out = np.tile(np.asarray(row, dtype=np.float64), (len(links), 1))
+        out[:, :_N_LINK] = np.asarray(per_link, dtype=np.float64)
+        return out, links
+
+    def _row(self, post: Post) -> tuple[list[float], list[list[float]], list[Link]]:
+        text = post.text
+        outside = _text_outside_links(post)
+        squashed = _squash(outside)
+        ext = _web_external(post)
+        per_link = [link_vector(lk, post, squashed) for lk in ext]
+        link_block = list(np.max(per_link, axis=0)) if per_link else [0.0] * _N_LINK
+        domains = Counter(lk.domain for lk in ext)
+        n_ref = sum(is_reference_domain(lk.domain, lk.suffix) for lk in ext)
+        anchor_chars = sum(len(lk.anchor_text) for lk in post.links)
+        n_chars = max(len(text), 1)
+        toks = words(outside)
+        quoted = sum(b - a for a, b in post.quotes)
+        code = sum(b - a for a, b in post.code)
+        internal = sum(1 for lk in post.links if lk.is_internal)
+        post_block = [
+            math.log1p(len(post.links)),
+            math.log1p(len(ext)),
+            math.log1p(internal),
+            len(ext) / len(post.links) if post.links else 0.0,
+            math.log1p(len(domains)),
+            min(max(domains.values(), default=0), 5) / 5,
+            min(n_ref, 5) / 5,
+            n_ref / len(ext) if ext else 0.0,
+            min(sum(lk.source == "bare" for lk in post.links), 5) / 5,
+            min(sum(not lk.is_web for lk in post.links), 5) / 5,
+            min(anchor_chars / n_chars, 1.0),
+            math.log1p(len(text)),
+            math.log1p(text.count("\n") + 1),
+            min(text.count("?"), 5) / 5,
+            float(bool(post.title)),
+            math.log1p(post.n_images),
+            min(quoted / n_chars, 1.0),
+            min(code / n_chars, 1.0),
+            _commercial_share(toks),
+            min(len(_PROMO_PHRASES.findall(outside[:20000])), 5) / 5,
+            float(has_phone(outside[:20000])),
+            float(has_email(outside[:20000])),
+            float(not post.links),
+            float(bool(ext) and n_ref == len(ext)),
+            float(bool(ext) and all(lk.in_quote or lk.in_code for lk in ext)),
+        ]
+        return link_block + post_block, per_link, ext
+
+
+def anchor_document(post: Post) -> str:
+    """The anchor texts of a post's external links, one per line (input of anchor n-grams)."""
+    return "\n".join(lk.anchor_text for lk in _web_external(post) if lk.anchor_text)
+
+
+def text_document(post: Post, max_chars: int = 20_000) -> str:
+    """Title and visible text (capped) for text n-grams."""
+    body = post.text[:max_chars]
+    return f"{post.title}\n{body}" if post.title else body
+
+
+class PostVectorizer(TransformerMixin, BaseEstimator):
+    """Posts → sparse matrix: scaled :class:`LinkFeatures` + text and anchor n-grams.
+
+    Hyperparameters set the n-gram vocabularies; learned state ends in ``_``.
+    """
+
+    def __init__(
+        self,
+        *,
+        text_max_features: int = 20_000,
+        char_max_features: int = 20_000,
+        anchor_max_features: int = 5_000,
+        min_df: int = 3,
+        link_weight: float = 3.0,
+        text_weight: float = 1.0,
+        anchor_weight: float = 1.0,
+    ) -> None:
+        self.text_max_features = text_max_features
+        self.char_max_features = char_max_features
+        self.anchor_max_features = anchor_max_features
+        self.min_df = min_df
+        self.link_weight = link_weight
+        self.text_weight = text_weight
+        self.anchor_weight = anchor_weight
+
+    def _make(self) -> dict[str, Any]:
+        common: dict[str, Any] = {"min_df": self.min_df, "sublinear_tf": True, "dtype": np.float32}
+        return {
+            "text_words": TfidfVectorizer(ngram_range=(1, 2), max_features=self.text_max_features,
+                                          **common),
+            "text_chars": TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5),
+                                          max_features=self.char_max_features, **common),
+            "anchor_words": TfidfVectorizer(ngram_range=(1, 2),
+                                            max_features=self.anchor_max_features, **common),
+            "anchor_chars": TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4),
+                                            max_features=self.anchor_max_features, **common),
+        }
+
+    def fit(self, posts: Sequence[Post], y: Any = None) -> PostVectorizer:
+        self.fit_transform(posts)
+        return self
+
+    def fit_transform(self, posts: Sequence[Post], y: Any = None, **_: Any) -> sparse.csr_matrix:
+        texts = [text_document(p) for p in posts]
+        anchors = [anchor_document(p) for p in posts]
+        self.links_ = LinkFeatures().fit(posts)
+        self.scaler_ = MaxAbsScaler()
+        dense = self.scaler_.fit_transform(self.links_.transform(posts)) * self.link_weight
+        self.vectorizers_ = self._make()
+        blocks = [sparse.csr_matrix(dense)]
+        for name, vec in self.vectorizers_.items():
+            docs = anchors if name.startswith("anchor") else texts
+            blocks.append(vec.fit_transform(docs) * self._weight(name))
+        return sparse.hstack(blocks, format="csr")
+
+    def _weight(self, block: str) -> float:
+        return self.anchor_weight if block.startswith("anchor") else self.text_weight
+
+    def transform(self, posts: Sequence[Post]) -> sparse.csr_matrix:
+        return self.transform_parts(posts, self.links_.transform(posts))
+
+    def transform_parts(self, posts: Sequence[Post], dense: np.ndarray) -> sparse.csr_matrix:
+        """Like :meth:`transform`, with the link-feature rows given (one per post)."""
+        texts = [text_document(p) for p in posts]
+        anchors = [anchor_document(p) for p in posts]
+        blocks = [sparse.csr_matrix(self.scaler_.transform(dense) * self.link_weight)]
+        for name, vec in self.vectorizers_.items():
+            docs = anchors if name.startswith("anchor") else texts
+            blocks.append(vec.transform(docs) * self._weight(name))
+        return sparse.hstack(blocks, format="csr")
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        names: list[str] = list(FEATURE_NAMES)
+        for name, vec in self.vectorizers_.items():
+            names.extend(f"{name}__{t}" for t in vec.get_feature_names_out())
+        return np.asarray(names, dtype=object)
+
+    # Persistence: only stock scikit-learn objects leave this class.
+    def state(self) -> dict[str, Any]:
+        """Fitted state as stock scikit-learn objects and plain values."""
+        return {"params": self.get_params(), "scaler": self.scaler_,
+                "vectorizers": self.vectorizers_}
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> PostVectorizer:
+        """Rebuild a fitted vectorizer from :meth:`state`."""
+        self = cls(**state["params"])
+        self.links_ = LinkFeatures().fit([])
+        self.scaler_ = state["scaler"]
+        self.vectorizers_ = dict(state["vectorizers"])
+        return self
+
