@@ -126,7 +126,7 @@ def test_corpus_rules_are_stricter(tmp_path: Path) -> None:
     d.mkdir()
     (d / "p.jsonl").write_text(
         '{"id": "x", "html": "<p>hi</p>", "label": "ham", "source": "s"}\n', encoding="utf-8")
-    with pytest.raises(SchemaError, match="p.jsonl:1: missing field 'platform'"):
+    with pytest.raises(SchemaError, match=r"p\.jsonl:1: missing field 'platform'"):
         list(read_rows(d / "p.jsonl"))
 
 

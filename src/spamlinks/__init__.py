@@ -16,17 +16,48 @@ from .errors import (
 )
 from .parse import MAX_INPUT_CHARS, Link, Post, extract_links, parse_post
 
+# Scoring pulls in scikit-learn; it is imported on first use so `import spamlinks` stays cheap.
+_LAZY = {
+    "Model": "model", "Thresholds": "model", "load_model": "model",
+    "LinkVerdict": "scoring", "PostScore": "scoring", "Reason": "scoring", "Scorer": "scoring",
+    "score_post": "scoring", "score_posts": "scoring",
+}
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'spamlinks' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
+
 __all__ = [
     "MAX_INPUT_CHARS",
     "InputTooLargeError",
     "Link",
+    "LinkVerdict",
+    "Model",
     "ModelCompatibilityError",
     "ModelError",
     "ModelIntegrityError",
     "Post",
+    "PostScore",
+    "Reason",
     "SchemaError",
+    "Scorer",
     "SpamlinksError",
+    "Thresholds",
     "__version__",
     "extract_links",
+    "load_model",
     "parse_post",
+    "score_post",
+    "score_posts",
 ]

@@ -7,6 +7,8 @@ import dataclasses
 import json
 import sys
 from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
 
 from ._version import __version__
 from .errors import SpamlinksError
@@ -50,6 +52,124 @@ def _cmd_links(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _post_fields(rec: dict) -> dict:
+    html = next((rec[k] for k in ("html", "content", "cooked", "body", "body_html")
+                 if isinstance(rec.get(k), str)), None)
+    if html is None:
+        raise ValueError("record has no html/content/cooked/body/body_html text field")
+    return {"html": html, "site": rec.get("site"), "platform": rec.get("platform"),
+            "title": rec.get("title")}
+
+
+def _cmd_score(args: argparse.Namespace) -> int:
+    from .scoring import Scorer
+
+    scorer = Scorer(args.model, site=args.site, trust_model=args.trust_model)
+    failed = 0
+    counts: dict[str, int] = {}
+    for rid, rec in _iter_inputs(args.inputs):
+        out: dict[str, object] = {"id": rid}
+        try:
+            if "error" in rec:
+                raise ValueError(rec["error"])
+            result = scorer.score_posts([_post_fields(rec)])[0]
+            out.update(probability=round(result.probability, 6), label=result.label,
+                       action=result.action,
+                       reasons=[dataclasses.asdict(r) for r in result.reasons[:5]],
+                       links=[dataclasses.asdict(v) for v in result.links],
+                       model_id=result.model_id)
+            counts[result.action] = counts.get(result.action, 0) + 1
+        except (SpamlinksError, TypeError, ValueError) as exc:
+            out["error"] = str(exc)
+            failed += 1
+        print(json.dumps(out, ensure_ascii=False))
+    summary = ", ".join(f"{k}: {v}" for k, v in sorted(counts.items()))
+    print(f"spamlinks: scored {sum(counts.values())} posts ({summary}); {failed} errors",
+          file=sys.stderr)
+    return 1 if failed else 0
+
+
+def _log(msg: str) -> None:
+    print(f"spamlinks: {msg}", file=sys.stderr, flush=True)
+
+
+def _shared_weights(values: Sequence[str] | None) -> dict[str, float] | None:
+    if values is None:
+        return None
+    out = {}
+    for v in values:
+        name, _, weight = v.partition(":")
+        out[name] = float(weight) if weight else 1.0
+    return out
+
+
+def _cmd_train(args: argparse.Namespace) -> int:
+    from .model import save_model
+    from .modelcard import write_model_card_md
+    from .training import TrainConfig, train
+
+    cfg = TrainConfig() if args.seed is None else TrainConfig(seed=args.seed)
+    weights = _shared_weights(args.shared)
+    if weights is not None:
+        cfg.shared_weights = weights
+    if args.folds:
+        cfg.folds = args.folds
+    result = train(cfg, corpus_dir=Path(args.corpus) if args.corpus else None,
+                   extra_files=[Path(p) for p in args.data], progress=_log)
+    out = save_model(result.model, args.out)
+    write_model_card_md(result.model.card, out / "MODEL_CARD.md")
+    _log(f"wrote {out} (model {result.model.model_id})")
+    return 0
+
+
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    from . import evaluation as ev
+    from .model import load_model
+    from .training import TrainConfig
+
+    model = load_model(args.model, trust=args.trust_model)
+    shared = ev.EVAL_ONLY if args.shared is None else tuple(args.shared)
+    sets = ev.eval_sets(model, extra=[Path(p) for p in args.data], shared=shared,
+                        progress=_log)
+    results = ev.evaluate_sets(model, sets)
+    payload: dict[str, Any] = {"model_id": model.model_id,
+                                  "thresholds": dataclasses.asdict(model.thresholds),
+                                  "sets": ev.strip_private(results)}
+    baseline = None
+    if args.baseline or args.loso:
+        cfg_d = model.card.get("config", {})
+        known = TrainConfig.__dataclass_fields__
+        cfg = TrainConfig(**{k: v for k, v in cfg_d.items() if k in known})
+        examples = ev.split_like_training(model)
+        train_ex = [e for e in examples if not e.holdout]
+        if args.baseline:
+            _log("fitting the baseline")
+            baseline = ev.baseline_scores(train_ex, sets, cfg.seed)
+            payload["baseline"] = baseline
+        if args.loso:
+            outside = {k: v for k, v in sets.items() if not k.startswith("holdout:")}
+            payload["leave_one_source_out"] = ev.leave_one_source_out(train_ex, cfg, outside,
+                                                                      progress=_log)
+    print(ev.format_table(results, baseline))
+    if "leave_one_source_out" in payload:
+        print("\nleave-one-source-out (train without the source; ROC-AUC / recall at 1% FPR):")
+        for src, row in payload["leave_one_source_out"].items():
+            cells = "  ".join(f"{k}: {_pair(v)}" for k, v in row.items())
+            print(f"  {src:28s} {cells}")
+    out = Path(args.out)
+    ev.write_metrics(out / "metrics.json", payload)
+    made = ev.plots(results, out)
+    _log(f"wrote {out / 'metrics.json'}" + (f" and {len(made)} plots" if made else
+                                            " (install matplotlib for plots)"))
+    return 0
+
+
+def _pair(m: dict) -> str:
+    def f(v: object) -> str:
+        return "-" if v is None else f"{v:.3f}"
+    return f"{f(m.get('roc_auc'))}/{f(m.get('recall_at_1pct_fpr'))}"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="spamlinks", description=__doc__)
     parser.add_argument("--version", action="version", version=f"spamlinks {__version__}")
@@ -57,6 +177,34 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("links", help="print every link of each post as JSON lines")
     p.add_argument("inputs", nargs="+", help="JSONL files (field 'html') or .html files; - = stdin")
     p.set_defaults(func=_cmd_links)
+
+    p = sub.add_parser("score", help="score posts with the shipped (or given) model")
+    p.add_argument("inputs", nargs="+", help="JSONL files (field 'html') or .html files; - = stdin")
+    p.add_argument("--model", help="model folder (default: the shipped model)")
+    p.add_argument("--site", help="the site's own host: its links count as internal")
+    p.add_argument("--trust-model", action="store_true",
+                   help="load a model without a verifiable card (unpickling runs code)")
+    p.set_defaults(func=_cmd_score)
+
+    p = sub.add_parser("train", help="train a model on the corpus and licensed shared sets")
+    p.add_argument("--out", default="models", help="output folder (default: models)")
+    p.add_argument("--seed", type=int, help="random seed (default: the recorded project seed)")
+    p.add_argument("--corpus", help="corpus folder (default: data/corpus)")
+    p.add_argument("--data", nargs="*", default=[], help="more labeled JSONL files")
+    p.add_argument("--shared", nargs="*", metavar="NAME[:WEIGHT]",
+                   help="shared sets to train on (default: stackexchange_ham:1)")
+    p.add_argument("--folds", type=int, help="cross-validation folds for calibration")
+    p.set_defaults(func=_cmd_train)
+
+    p = sub.add_parser("evaluate", help="precision/recall of a model on held-out and outside sets")
+    p.add_argument("--model", help="model folder (default: the shipped model)")
+    p.add_argument("--data", nargs="*", default=[], help="more labeled JSONL files to evaluate")
+    p.add_argument("--shared", nargs="*", help="shared sets to evaluate (default: eval-only sets)")
+    p.add_argument("--baseline", action="store_true", help="also fit the TF-IDF baseline")
+    p.add_argument("--loso", action="store_true", help="also run leave-one-source-out")
+    p.add_argument("--out", default="reports", help="folder for metrics.json and plots")
+    p.add_argument("--trust-model", action="store_true")
+    p.set_defaults(func=_cmd_evaluate)
     return parser
 
 

@@ -4,7 +4,7 @@ Two sklearn-compatible transformers:
 
 - :class:`LinkFeatures` (stateless): one dense row of named numeric features per post. The
   per-link block is the element-wise maximum over the post's external web links, so a post's
-  link block can be recomputed for any single link (:meth:`LinkFeatures.link_rows`) to say which
+  link block can be recomputed for any single link (:meth:`LinkFeatures.rows`) to say which
   link carries the risk.
 - :class:`PostVectorizer`: the full matrix: scaled link features, word and character n-grams
   of the visible text, and separately of the anchor texts. It persists only stock scikit-learn
@@ -151,7 +151,7 @@ def link_vector(link: Link, post: Post, text_squashed: str) -> list[float]:
     """The named per-link features (order: :data:`LINK_FEATURES`) of one web link."""
     anchor = link.anchor_text
     a_toks = words(anchor)
-    path = (link.url.split("://", 1)[-1].split("/", 1) + [""])[1].split("?", 1)[0]
+    path = [*link.url.split("://", 1)[-1].split("/", 1), ""][1].split("?", 1)[0]
     segments = [s for s in path.split("/") if s]
     last = segments[-1] if segments else ""
     slug_toks = _tokens(path)
@@ -216,15 +216,16 @@ def _squash(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text.lower())
 
 
-def _text_outside_links(post: Post) -> str:
-    if not post.links:
+def _prose(post: Post) -> str:
+    """The post's own words: visible text minus link anchors, quoted blocks and code."""
+    cuts = sorted([lk.span for lk in post.links] + list(post.quotes) + list(post.code))
+    if not cuts:
         return post.text
     pieces, prev = [], 0
-    for link in sorted(post.links, key=lambda lk: lk.span):
-        a, b = link.span
-        if a >= prev:
+    for a, b in cuts:
+        if a > prev:
             pieces.append(post.text[prev:a])
-            prev = b
+        prev = max(prev, b)
     pieces.append(post.text[prev:])
     return " ".join(pieces)
 
@@ -248,22 +249,23 @@ class LinkFeatures(TransformerMixin, BaseEstimator):
         return np.asarray(FEATURE_NAMES, dtype=object)
 
     def transform(self, posts: Sequence[Post]) -> np.ndarray:
-        return np.asarray([self._row(p)[0] for p in posts], dtype=np.float64).reshape(
+        return np.asarray([self.rows(p)[0] for p in posts], dtype=np.float64).reshape(
             len(posts), len(FEATURE_NAMES)
         )
 
-    def link_rows(self, post: Post) -> tuple[np.ndarray, list[Link]]:
-        """Rows of the post as if each external web link were its only link (one per link)."""
+    def rows(self, post: Post) -> tuple[np.ndarray, np.ndarray, list[Link]]:
+        """The post's row, and one row per external web link as if it were the only one."""
         row, per_link, links = self._row(post)
+        post_row = np.asarray(row, dtype=np.float64)
         if not links:
-            return np.empty((0, len(FEATURE_NAMES))), []
-        out = np.tile(np.asarray(row, dtype=np.float64), (len(links), 1))
+            return post_row, np.empty((0, len(FEATURE_NAMES))), []
+        out = np.tile(post_row, (len(links), 1))
         out[:, :_N_LINK] = np.asarray(per_link, dtype=np.float64)
-        return out, links
+        return post_row, out, links
 
     def _row(self, post: Post) -> tuple[list[float], list[list[float]], list[Link]]:
         text = post.text
-        outside = _text_outside_links(post)
+        outside = _prose(post)
         squashed = _squash(outside)
         ext = _web_external(post)
         per_link = [link_vector(lk, post, squashed) for lk in ext]
@@ -333,6 +335,7 @@ class PostVectorizer(TransformerMixin, BaseEstimator):
         link_weight: float = 3.0,
         text_weight: float = 1.0,
         anchor_weight: float = 1.0,
+        text_chars: bool = True,
     ) -> None:
         self.text_max_features = text_max_features
         self.char_max_features = char_max_features
@@ -341,14 +344,19 @@ class PostVectorizer(TransformerMixin, BaseEstimator):
         self.link_weight = link_weight
         self.text_weight = text_weight
         self.anchor_weight = anchor_weight
+        self.text_chars = text_chars
 
     def _make(self) -> dict[str, Any]:
         common: dict[str, Any] = {"min_df": self.min_df, "sublinear_tf": True, "dtype": np.float32}
-        return {
+        blocks: dict[str, Any] = {
             "text_words": TfidfVectorizer(ngram_range=(1, 2), max_features=self.text_max_features,
                                           **common),
-            "text_chars": TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5),
-                                          max_features=self.char_max_features, **common),
+        }
+        if self.text_chars:
+            blocks["text_chars"] = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5),
+                                                   max_features=self.char_max_features, **common)
+        return {
+            **blocks,
             "anchor_words": TfidfVectorizer(ngram_range=(1, 2),
                                             max_features=self.anchor_max_features, **common),
             "anchor_chars": TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4),
@@ -387,6 +395,32 @@ class PostVectorizer(TransformerMixin, BaseEstimator):
             docs = anchors if name.startswith("anchor") else texts
             blocks.append(vec.transform(docs) * self._weight(name))
         return sparse.hstack(blocks, format="csr")
+
+    def scale_links(self, dense: np.ndarray) -> np.ndarray:
+        """Link-feature rows as they enter the matrix (scaled and weighted)."""
+        return np.asarray(self.scaler_.transform(dense)) * self.link_weight
+
+    def anchor_matrix(self, docs: Sequence[str]) -> sparse.csr_matrix:
+        """The anchor n-gram blocks for anchor documents (one per row)."""
+        return sparse.hstack(
+            [vec.transform(docs) * self._weight(name)
+             for name, vec in self.vectorizers_.items() if name.startswith("anchor")],
+            format="csr",
+        )
+
+    def block_slices(self) -> dict[str, slice]:
+        """Column range of each block: ``links``, ``text_words``, ``text_chars``, ``anchor_*``."""
+        out, start = {"links": slice(0, len(FEATURE_NAMES))}, len(FEATURE_NAMES)
+        for name, vec in self.vectorizers_.items():
+            n = len(vec.vocabulary_)
+            out[name] = slice(start, start + n)
+            start += n
+        return out
+
+    def group_slice(self, prefix: str) -> slice:
+        """Columns of all n-gram blocks whose name starts with ``prefix`` (``text``/``anchor``)."""
+        spans = [sl for name, sl in self.block_slices().items() if name.startswith(prefix)]
+        return slice(spans[0].start, spans[-1].stop)
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
         names: list[str] = list(FEATURE_NAMES)

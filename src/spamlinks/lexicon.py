@@ -98,7 +98,14 @@ _DOMAIN_COMMERCIAL = re.compile(
     "|".join(sorted((re.escape(w) for w in COMMERCIAL_WORDS if len(w) >= 4 and w.isascii()),
                     key=len, reverse=True))
 )
-_PHONE = re.compile(r"(?<!\d)(?:\+?\d[\d\s().-]{8,18}\d)(?!\d)")
+# Digit groups separated by space, dot or dash (so decimals like 0.0163613 never match).
+_PHONE = re.compile(
+    r"(?<![\w.,])(\+\d{1,3}[\s.-]?)?(?:\(\d{1,4}\)[\s.-]?)?\d{2,5}(?:[\s.-]\d{2,5}){1,4}(?![\w.,])"
+)
+_PHONE_CONTEXT = re.compile(
+    r"(?i)(?:call|phone|tel|whatsapp|contact|number|helpline|toll|hotline|dial|ring|text|sms|"
+    r"телефон|teléfono|telefone|téléphone|telefono|telefoon|telefon|numer|номер)\W{0,3}\w{0,12}\W{0,6}$"
+)
 _EMAIL = re.compile(r"\b[\w.+-]{1,64}@[\w-]{1,63}\.[\w.-]{2,63}\b")
 
 
@@ -123,8 +130,14 @@ def domain_commercial_words(name: str) -> int:
 
 
 def has_phone(text: str) -> bool:
-    """A phone-number-like run of 10+ digits."""
-    return any(sum(ch.isdigit() for ch in m.group(0)) >= 10 for m in _PHONE.finditer(text))
+    """A phone number: 9-15 digits in separated groups, written with "+" or after a contact word."""
+    for m in _PHONE.finditer(text):
+        digits = sum(ch.isdigit() for ch in m.group(0))
+        if not 9 <= digits <= 15:
+            continue
+        if m.group(1) or _PHONE_CONTEXT.search(text[max(0, m.start() - 40) : m.start()]):
+            return True
+    return False
 
 
 def has_email(text: str) -> bool:

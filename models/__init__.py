@@ -1,0 +1,1 @@
+"""The shipped default model: ``model.joblib`` + ``model_card.json`` (see ``MODEL_CARD.md``)."""
