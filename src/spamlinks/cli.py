@@ -164,6 +164,33 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_gate(args: argparse.Namespace) -> int:
+    from . import gate
+    from .model import load_model
+
+    path = Path(args.floors)
+    floors = gate.load_floors(path)
+    model = load_model(args.model)
+    results = gate.measure(model, list(floors["floors"]), progress=_log)
+    for name, r in results.items():
+        shown = {k: r.get(k) for k in ("roc_auc", "recall_at_1pct_fpr")}
+        shown.update({f"label_{k}": r["label"][k] for k in ("precision", "recall", "fpr")})
+        print(f"{name:28s} " + "  ".join(f"{k}={_num(v)}" for k, v in shown.items()))
+    failures = gate.check(floors, results)
+    if args.raise_floors:
+        new = gate.raise_floors(floors, results, allow_regression=args.allow_regression)
+        path.write_text(json.dumps(new, indent=2) + "\n", encoding="utf-8")
+        _log(f"floors written to {path}")
+        return 0
+    for f in failures:
+        print(f"FLOOR BROKEN: {f}")
+    return 1 if failures else 0
+
+
+def _num(v: object) -> str:
+    return "-" if v is None else f"{v:.4f}" if isinstance(v, float) else str(v)
+
+
 def _pair(m: dict) -> str:
     def f(v: object) -> str:
         return "-" if v is None else f"{v:.3f}"
@@ -205,6 +232,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="reports", help="folder for metrics.json and plots")
     p.add_argument("--trust-model", action="store_true")
     p.set_defaults(func=_cmd_evaluate)
+
+    p = sub.add_parser("gate", help="check the shipped model against the pinned quality floors")
+    p.add_argument("--floors", default="tests/quality_floors.json")
+    p.add_argument("--model", help="model folder (default: the shipped model)")
+    p.add_argument("--raise-floors", action="store_true",
+                   help="raise floors the model now beats (never lowers them)")
+    p.add_argument("--allow-regression", action="store_true",
+                   help="with --raise-floors: also lower floors to the measured values")
+    p.set_defaults(func=_cmd_gate)
     return parser
 
 

@@ -3,9 +3,9 @@
 Two sklearn-compatible transformers:
 
 - :class:`LinkFeatures` (stateless): one dense row of named numeric features per post. The
-  per-link block is the element-wise maximum over the post's external web links, so a post's
-  link block can be recomputed for any single link (:meth:`LinkFeatures.rows`) to say which
-  link carries the risk.
+  per-link block aggregates the post's external web links (maximum, or minimum for
+  :data:`HAM_EVIDENCE`), so it can be recomputed for any single link
+  (:meth:`LinkFeatures.rows`) to say which link carries the risk.
 - :class:`PostVectorizer`: the full matrix: scaled link features, word and character n-grams
   of the visible text, and separately of the anchor texts. It persists only stock scikit-learn
   objects (see :meth:`PostVectorizer.state`), so the pickle holds no spamlinks classes.
@@ -38,7 +38,7 @@ from .lexicon import (
 from .parse import Link, Post
 
 #: Bumped whenever the meaning or order of features changes; the model card records it.
-FEATURE_SCHEMA_VERSION = 1
+FEATURE_SCHEMA_VERSION = 2
 
 _SLUG_SPLIT = re.compile(r"[^\W_]+", re.UNICODE)
 _URLISH = re.compile(r"^(?:https?://|www\.)|\.[a-z]{2,6}(?:/|$)", re.I)
@@ -87,6 +87,9 @@ LINK_FEATURES: tuple[str, ...] = (
     "position",
     "idn_or_mixed_script",
     "ip_host",
+    "keyword_anchor_unknown_domain",
+    "slug_match_unknown_domain",
+    "vendor_named_keyword_anchor",
 )
 
 POST_FEATURES: tuple[str, ...] = (
@@ -116,6 +119,13 @@ POST_FEATURES: tuple[str, ...] = (
     "only_reference_links",
     "all_links_quoted_or_code",
 )
+
+#: Link features that speak for a legitimate post: a post gets them only if *every* external
+#: link has them (minimum over links); all other link features take the maximum, so one
+#: promotional link is enough, and a cover link to Wikipedia cannot launder a vendor link.
+HAM_EVIDENCE = frozenset({"anchor_is_url", "path_depth", "reference_domain", "org_suffix",
+                          "rel_has_nofollow", "in_quote", "in_code"})
+_MIN_COLS = np.asarray([name in HAM_EVIDENCE for name in LINK_FEATURES])
 
 FEATURE_NAMES: tuple[str, ...] = (
     *(f"link__{n}" for n in LINK_FEATURES),
@@ -209,6 +219,10 @@ def link_vector(link: Link, post: Post, text_squashed: str) -> list[float]:
         link.position,
         float(link.is_idn or link.mixed_script),
         float(link.is_ip),
+        # Conjunctions of the archetype, which a linear model cannot form by itself.
+        float(a_comm > 0 and not is_url and not reference),
+        overlap * float(not reference),
+        keyword_phrase * _vendor_named(link, text_squashed),
     ]
 
 
@@ -269,7 +283,11 @@ class LinkFeatures(TransformerMixin, BaseEstimator):
         squashed = _squash(outside)
         ext = _web_external(post)
         per_link = [link_vector(lk, post, squashed) for lk in ext]
-        link_block = list(np.max(per_link, axis=0)) if per_link else [0.0] * _N_LINK
+        if per_link:
+            arr = np.asarray(per_link)
+            link_block = list(np.where(_MIN_COLS, arr.min(axis=0), arr.max(axis=0)))
+        else:
+            link_block = [0.0] * _N_LINK
         domains = Counter(lk.domain for lk in ext)
         n_ref = sum(is_reference_domain(lk.domain, lk.suffix) for lk in ext)
         anchor_chars = sum(len(lk.anchor_text) for lk in post.links)

@@ -40,6 +40,7 @@ _SIG_LINE = re.compile(r"(?m)^(?:--|—|__+|-- )\s*$")
 _BARE_URL = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>\"'`\[\]{}|\\^]{2,2000}")
 _TRAIL = ".,;:!?)]}'\"»”’…"
 _WS = re.compile(r"\s+")
+_NEWLINE = re.compile("\n")
 _ESCAPED_MARKUP = re.compile(
     r"&lt;(?:div|p|a|br|span|blockquote|ul|ol|li|em|strong|code|pre)\b", re.I
 )
@@ -429,7 +430,7 @@ def _make_links(
     site_dom = site_domain(site) if site else None
     base_dom = site_domain(base_url) if base_url else None
     n_text = max(len(text), 1)
-    line_starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+    line_starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
     sig_spans = list(b.sig_spans)
     m = _SIG_LINE.search(text)
     if m:

@@ -116,6 +116,8 @@ class PostScore:
     action: str
     """``allow``, ``review`` or ``block`` from the model card's operating points."""
     reasons: tuple[Reason, ...]
+    """Contributions that moved the score, strongest first in the direction of ``label``
+    (towards spam for spam, towards ham for ham)."""
     links: tuple[LinkVerdict, ...]
     model_id: str
     truncated: bool = False
@@ -296,6 +298,8 @@ class Scorer:
                                           hit, t))
         label = "spam" if prob >= t.label else "ham"
         action = t.action(prob)
+        if label == "ham":  # lead with what speaks for the verdict
+            reasons = tuple(sorted(reasons, key=lambda r: r.weight))
         if denied:
             label, action = "spam", "block"
             deny_reasons = tuple(
