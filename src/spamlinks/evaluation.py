@@ -116,15 +116,14 @@ def leave_one_source_out(examples: Sequence[Example], config: TrainConfig,
         half = Thresholds(label=0.5, review=0.5, block=0.5)
 
         def scores(exs: Sequence[Example], vec: Any = vec, clf: Any = clf) -> np.ndarray:
-            return np.asarray(clf.decision_function(vec.transform([e.post for e in exs])))
+            return np.asarray(clf.predict_proba(vec.transform([e.post for e in exs]))[:, 1])
 
-        row = {"left_out": score_metrics([e.y for e in test], scores(test), half)}
+        m = score_metrics([e.y for e in test], scores(test), half)
+        row = {"left_out": {k: m[k] for k in ("n", "roc_auc", "recall_at_1pct_fpr")}}
+        row["left_out"]["fpr_at_0.5"] = m["label"]["fpr"]
         for name, exs in outside.items():
             m = score_metrics([e.y for e in exs], scores(exs), half)
             row[name] = {k: m[k] for k in ("roc_auc", "recall_at_1pct_fpr")}
-        for part in row.values():
-            for k in ("label", "review", "block", "ece"):
-                part.pop(k, None)
         table[src] = row
     return table
 

@@ -38,7 +38,10 @@ from .lexicon import (
 from .parse import Link, Post
 
 #: Bumped whenever the meaning or order of features changes; the model card records it.
-FEATURE_SCHEMA_VERSION = 2
+FEATURE_SCHEMA_VERSION = 4
+#: Per-link features are computed for at most this many external links of a post (the counts
+#: still see them all), which bounds the work a post with thousands of links can cause.
+MAX_FEATURE_LINKS = 200
 
 _SLUG_SPLIT = re.compile(r"[^\W_]+", re.UNICODE)
 _URLISH = re.compile(r"^(?:https?://|www\.)|\.[a-z]{2,6}(?:/|$)", re.I)
@@ -281,15 +284,16 @@ class LinkFeatures(TransformerMixin, BaseEstimator):
         text = post.text
         outside = _prose(post)
         squashed = _squash(outside)
-        ext = _web_external(post)
+        ext_all = _web_external(post)
+        ext = ext_all[:MAX_FEATURE_LINKS]
         per_link = [link_vector(lk, post, squashed) for lk in ext]
         if per_link:
             arr = np.asarray(per_link)
             link_block = list(np.where(_MIN_COLS, arr.min(axis=0), arr.max(axis=0)))
         else:
             link_block = [0.0] * _N_LINK
-        domains = Counter(lk.domain for lk in ext)
-        n_ref = sum(is_reference_domain(lk.domain, lk.suffix) for lk in ext)
+        domains = Counter(lk.domain for lk in ext_all)
+        n_ref = sum(is_reference_domain(lk.domain, lk.suffix) for lk in ext_all)
         anchor_chars = sum(len(lk.anchor_text) for lk in post.links)
         n_chars = max(len(text), 1)
         toks = words(outside)
@@ -298,13 +302,13 @@ class LinkFeatures(TransformerMixin, BaseEstimator):
         internal = sum(1 for lk in post.links if lk.is_internal)
         post_block = [
             math.log1p(len(post.links)),
-            math.log1p(len(ext)),
+            math.log1p(len(ext_all)),
             math.log1p(internal),
-            len(ext) / len(post.links) if post.links else 0.0,
+            len(ext_all) / len(post.links) if post.links else 0.0,
             math.log1p(len(domains)),
             min(max(domains.values(), default=0), 5) / 5,
             min(n_ref, 5) / 5,
-            n_ref / len(ext) if ext else 0.0,
+            n_ref / len(ext_all) if ext_all else 0.0,
             min(sum(lk.source == "bare" for lk in post.links), 5) / 5,
             min(sum(not lk.is_web for lk in post.links), 5) / 5,
             min(anchor_chars / n_chars, 1.0),
@@ -320,10 +324,13 @@ class LinkFeatures(TransformerMixin, BaseEstimator):
             float(has_phone(outside[:20000])),
             float(has_email(outside[:20000])),
             float(not post.links),
-            float(bool(ext) and n_ref == len(ext)),
-            float(bool(ext) and all(lk.in_quote or lk.in_code for lk in ext)),
+            float(bool(ext_all) and n_ref == len(ext_all)),
+            float(bool(ext_all) and all(lk.in_quote or lk.in_code for lk in ext_all)),
         ]
         return link_block + post_block, per_link, ext
+
+
+_DIGIT = re.compile(r"\d")
 
 
 def anchor_document(post: Post) -> str:
@@ -332,9 +339,10 @@ def anchor_document(post: Post) -> str:
 
 
 def text_document(post: Post, max_chars: int = 20_000) -> str:
-    """Title and visible text (capped) for text n-grams."""
+    """Title and visible text (capped) for text n-grams; every digit reads as 0, so n-grams
+    learn the shape of numbers (prices, phone numbers) rather than particular ones."""
     body = post.text[:max_chars]
-    return f"{post.title}\n{body}" if post.title else body
+    return _DIGIT.sub("0", f"{post.title}\n{body}" if post.title else body)
 
 
 class PostVectorizer(TransformerMixin, BaseEstimator):
@@ -365,7 +373,8 @@ class PostVectorizer(TransformerMixin, BaseEstimator):
         self.text_chars = text_chars
 
     def _make(self) -> dict[str, Any]:
-        common: dict[str, Any] = {"min_df": self.min_df, "sublinear_tf": True, "dtype": np.float32}
+        common: dict[str, Any] = {"min_df": self.min_df, "sublinear_tf": True,
+                                  "dtype": np.float64}
         blocks: dict[str, Any] = {
             "text_words": TfidfVectorizer(ngram_range=(1, 2), max_features=self.text_max_features,
                                           **common),

@@ -64,13 +64,25 @@ _REASONS: dict[str, tuple[str, str]] = {
 }
 _TEXT_REASON = ("promotional-wording", "the wording resembles promotional posts")
 _ANCHOR_REASON = ("anchor-wording", 'anchor text "{anchor}" resembles promotional anchors')
+#: What the two n-gram reasons say when they point towards ham.
+_HAMWARD = {
+    "promotional-wording": ("ordinary-wording", "the wording resembles legitimate posts"),
+    "anchor-wording": ("ordinary-anchor", 'anchor text "{anchor}" resembles legitimate anchors'),
+}
 _OTHER = ("link-profile", "the post's link profile")
+#: Columns (in FEATURE_NAMES) of the link features behind each reason code.
+_CODE_COLS = {
+    code: np.asarray([i for i, n in enumerate(FEATURE_NAMES)
+                      if n.startswith("link__") and _REASONS.get(n[6:], ("",))[0] == code])
+    for code in {c for c, _ in _REASONS.values()}
+}
+_CODE_COLS = {c: cols for c, cols in _CODE_COLS.items() if cols.size}
 #: Reason codes that are about one link (the riskiest) rather than the whole post.
 _LINK_CODES = frozenset(
     code for name, (code, _) in _REASONS.items() if not name.startswith(("promo", "has_", "text_",
                                                                           "max_", "only_", "n_",
                                                                           "all_"))
-) | {_ANCHOR_REASON[0]}
+) | {_ANCHOR_REASON[0], "ordinary-anchor"}
 MIN_REASON_WEIGHT = 0.25
 
 
@@ -142,7 +154,9 @@ def _matches(entry_set: frozenset[str], link: Link) -> str | None:
     return None
 
 
-def _norm_domains(domains: Iterable[str]) -> frozenset[str]:
+def _norm_domains(domains: Iterable[str] | str) -> frozenset[str]:
+    if isinstance(domains, str):
+        domains = [domains]
     out = set()
     for d in domains:
         d = d.strip().lower()
@@ -166,8 +180,8 @@ class Scorer:
         model_path: str | None = None,
         *,
         site: str | None = None,
-        allow_domains: Iterable[str] = (),
-        deny_domains: Iterable[str] = (),
+        allow_domains: Iterable[str] | str = (),
+        deny_domains: Iterable[str] | str = (),
         thresholds: Thresholds | Mapping[str, float] | None = None,
         trust_model: bool = False,
         model: Model | None = None,
@@ -230,17 +244,41 @@ class Scorer:
 
     def parse(self, html: str | bytes, *, site: str | None = None, platform: str | None = None,
               title: str | None = None, base_url: str | None = None) -> Post:
-        """Parse a post with this scorer's site and allow list applied."""
-        post = parse_post(html, site=site or self.site, platform=platform, title=title,
+        """Parse a post with this scorer's site (links to it are internal)."""
+        return parse_post(html, site=site or self.site, platform=platform, title=title,
                           base_url=base_url)
-        if self.allow_domains and any(_matches(self.allow_domains, lk) for lk in post.links):
-            links = tuple(dataclasses.replace(lk, is_internal=True)
-                          if _matches(self.allow_domains, lk) else lk for lk in post.links)
-            post = dataclasses.replace(post, links=links)
-        return post
+
+    def _allow(self, post: Post) -> Post:
+        """The post with allow-listed links treated as internal (the same object if none)."""
+        if not self.allow_domains or not any(_matches(self.allow_domains, lk)
+                                             for lk in post.links):
+            return post
+        links = tuple(dataclasses.replace(lk, is_internal=True)
+                      if _matches(self.allow_domains, lk) else lk for lk in post.links)
+        return dataclasses.replace(post, links=links)
 
     def score_parsed(self, posts: Sequence[Post]) -> list[PostScore]:
-        """Score already parsed posts (one post: plain arithmetic; many: one sparse pass)."""
+        """Score already parsed posts (one post: plain arithmetic; many: one sparse pass).
+
+        Allow-listed links are scored as internal, which lowers the post's probability, but a
+        post that would not be ``allow`` without its allow-listed links is at least ``review``.
+        """
+        allowed = [self._allow(p) for p in posts]
+        results = self._score(allowed)
+        changed = [i for i, (a, b) in enumerate(zip(posts, allowed, strict=True)) if a is not b]
+        if changed:
+            t = self.thresholds
+            raw = self._score([posts[i] for i in changed])
+            for i, r in zip(changed, raw, strict=True):
+                if results[i].action == "allow" and t.action(r.probability) != "allow":
+                    note = Reason("allow-listed-link",
+                                  "allow-listed links lowered the score, but without them the "
+                                  f"post scores {r.probability:.2f}", 0.0)
+                    results[i] = dataclasses.replace(results[i], action="review",
+                                                     reasons=(note, *results[i].reasons))
+        return results
+
+    def _score(self, posts: Sequence[Post]) -> list[PostScore]:
         if not posts:
             return []
         model = self.model
@@ -284,10 +322,14 @@ class Scorer:
             p_links = fast.probability(d_links)
             for lk, p, srow in zip(ext_links, p_links, scaled, strict=True):
                 link_prob[lk.index] = float(p)
-                link_contrib[lk.index] = (srow - base["links"]) * fast.w_link
+                link_contrib[lk.index] = (srow - base["links"]) * fast.w_link * (srow != 0)
         riskiest = max(link_prob, key=lambda i: link_prob[i]) if link_prob else None
-        reasons = self._post_reasons(post, (scaled_post - base["links"]) * fast.w_link,
-                                     text_c - base["text"], anchor_c - base["anchor"], riskiest)
+        # A feature the post does not have is no reason a moderator can act on: only present
+        # features (non-zero values) contribute to reasons.
+        present = scaled_post != 0
+        reasons = self._post_reasons(post, (scaled_post - base["links"]) * fast.w_link * present,
+                                     text_c - base["text"], anchor_c - base["anchor"], riskiest,
+                                     link_contrib)
         verdicts = []
         denied: list[tuple[int, str]] = []
         for lk in post.links:
@@ -311,7 +353,8 @@ class Scorer:
                          truncated=post.truncated)
 
     def _post_reasons(self, post: Post, link_part: np.ndarray, text_c: float, anchor_c: float,
-                      riskiest: int | None) -> tuple[Reason, ...]:
+                      riskiest: int | None,
+                      link_contrib: dict[int, np.ndarray]) -> tuple[Reason, ...]:
         grouped: dict[str, float] = {}
         templates: dict[str, str] = {}
         for name, c in zip(FEATURE_NAMES, link_part, strict=True):
@@ -321,12 +364,14 @@ class Scorer:
         for (code, template), c in ((_TEXT_REASON, text_c), (_ANCHOR_REASON, anchor_c)):
             grouped[code] = grouped.get(code, 0.0) + c
             templates.setdefault(code, template)
-        link = post.links[riskiest] if riskiest is not None else None
         out = []
         for code, weight in grouped.items():
             template = templates[code]
             if abs(weight) < MIN_REASON_WEIGHT or code == _OTHER[0]:
                 continue
+            link = self._link_for(code, weight, post, riskiest, link_contrib)
+            if weight < 0 and code in _HAMWARD:
+                code, template = _HAMWARD[code]
             about_link = code in _LINK_CODES
             if about_link and link is None:
                 continue
@@ -337,6 +382,17 @@ class Scorer:
                               link.span if (about_link and link) else None))
         out.sort(key=lambda r: -r.weight)
         return tuple(out)
+
+    @staticmethod
+    def _link_for(code: str, weight: float, post: Post, riskiest: int | None,
+                  link_contrib: dict[int, np.ndarray]) -> Link | None:
+        """The link a post-level reason is about: the one whose own features carry it most."""
+        cols = _CODE_COLS.get(code)
+        if cols is not None and link_contrib:
+            sign = 1.0 if weight >= 0 else -1.0
+            best = max(link_contrib, key=lambda i: sign * float(link_contrib[i][cols].sum()))
+            return post.links[best]
+        return post.links[riskiest] if riskiest is not None else None
 
     def _verdict(self, lk: Link, prob: float | None, contrib: np.ndarray | None,
                  denied: str | None, t: Thresholds) -> LinkVerdict:
