@@ -58,30 +58,29 @@ class _Block:
 
     def __init__(self, vectorizer: Any, coef: np.ndarray, weight: float) -> None:
         self.analyzer = vectorizer.build_analyzer()
-        self.vocab: dict[str, int] = vectorizer.vocabulary_
-        self.idf = np.asarray(vectorizer.idf_, dtype=np.float64)
-        self.coef = np.asarray(coef, dtype=np.float64) * weight
+        idf = np.asarray(vectorizer.idf_, dtype=np.float64)
+        w = np.asarray(coef, dtype=np.float64) * weight
+        # term -> (idf, idf * coef): one dict lookup per term, plain floats afterwards.
+        self.terms: dict[str, tuple[float, float]] = {
+            t: (float(idf[j]), float(idf[j] * w[j])) for t, j in vectorizer.vocabulary_.items()
+        }
         self.sublinear = bool(vectorizer.sublinear_tf)
 
     def contribution(self, doc: str) -> float:
         """``coef · tfidf(doc)`` for this block, as scikit-learn would compute it."""
         if not doc:
             return 0.0
-        get = self.vocab.get
-        idx, counts = [], []
+        get = self.terms.get
+        log = math.log
+        num = norm = 0.0
         for term, count in Counter(self.analyzer(doc)).items():
-            j = get(term)
-            if j is not None:
-                idx.append(j)
-                counts.append(count)
-        if not idx:
-            return 0.0
-        tf = np.asarray(counts, dtype=np.float64)
-        if self.sublinear:
-            tf = 1.0 + np.log(tf)
-        cols = np.asarray(idx)
-        v = tf * self.idf[cols]
-        return float(v @ self.coef[cols]) / math.sqrt(float(v @ v))
+            hit = get(term)
+            if hit is None:
+                continue
+            tf = 1.0 + log(count) if self.sublinear else float(count)
+            num += tf * hit[1]
+            norm += (tf * hit[0]) ** 2
+        return num / math.sqrt(norm) if norm else 0.0
 
 
 class FastLinear:

@@ -70,6 +70,29 @@ _HAMWARD = {
     "anchor-wording": ("ordinary-anchor", 'anchor text "{anchor}" resembles legitimate anchors'),
 }
 _OTHER = ("link-profile", "the post's link profile")
+def _grouping(link_only: bool) -> tuple[list[str], dict[str, str], np.ndarray]:
+    """Reason codes, their templates, and a 0/1 matrix summing feature columns per code."""
+    codes: list[str] = []
+    templates: dict[str, str] = {}
+    pairs = []
+    for j, name in enumerate(FEATURE_NAMES):
+        entry = _REASONS.get(name.split("__", 1)[1])
+        if link_only and (entry is None or not name.startswith("link__")):
+            continue
+        code, template = entry or _OTHER
+        if code not in templates:
+            templates[code] = template
+            codes.append(code)
+        pairs.append((codes.index(code), j))
+    matrix = np.zeros((len(codes), len(FEATURE_NAMES)))
+    for i, j in pairs:
+        matrix[i, j] = 1.0
+    return codes, templates, matrix
+
+
+_POST_CODES, _POST_TEMPLATES, _POST_GROUP = _grouping(link_only=False)
+_LINK_CODES_ORDER, _LINK_TEMPLATES, _LINK_GROUP = _grouping(link_only=True)
+
 #: Columns (in FEATURE_NAMES) of the link features behind each reason code.
 _CODE_COLS = {
     code: np.asarray([i for i, n in enumerate(FEATURE_NAMES)
@@ -355,12 +378,8 @@ class Scorer:
     def _post_reasons(self, post: Post, link_part: np.ndarray, text_c: float, anchor_c: float,
                       riskiest: int | None,
                       link_contrib: dict[int, np.ndarray]) -> tuple[Reason, ...]:
-        grouped: dict[str, float] = {}
-        templates: dict[str, str] = {}
-        for name, c in zip(FEATURE_NAMES, link_part, strict=True):
-            code, template = _REASONS.get(name.split("__", 1)[1], _OTHER)
-            grouped[code] = grouped.get(code, 0.0) + float(c)
-            templates.setdefault(code, template)
+        grouped = dict(zip(_POST_CODES, (_POST_GROUP @ link_part).tolist(), strict=True))
+        templates = dict(_POST_TEMPLATES)
         for (code, template), c in ((_TEXT_REASON, text_c), (_ANCHOR_REASON, anchor_c)):
             grouped[code] = grouped.get(code, 0.0) + c
             templates.setdefault(code, template)
@@ -398,15 +417,9 @@ class Scorer:
                  denied: str | None, t: Thresholds) -> LinkVerdict:
         reasons: list[Reason] = []
         if contrib is not None:
-            grouped: dict[str, float] = {}
-            templates: dict[str, str] = {}
-            for name, c in zip(FEATURE_NAMES, contrib, strict=True):
-                key = _REASONS.get(name.split("__", 1)[1])
-                if key and name.startswith("link__"):
-                    grouped[key[0]] = grouped.get(key[0], 0.0) + float(c)
-                    templates.setdefault(key[0], key[1])
-            for code, weight in sorted(grouped.items(), key=lambda kv: -kv[1]):
-                template = templates[code]
+            sums = (_LINK_GROUP @ contrib).tolist()
+            for weight, code in sorted(zip(sums, _LINK_CODES_ORDER, strict=True), reverse=True):
+                template = _LINK_TEMPLATES[code]
                 if weight >= MIN_REASON_WEIGHT:
                     reasons.append(Reason(code, template.format(anchor=lk.anchor_text,
                                                                 domain=lk.domain),
