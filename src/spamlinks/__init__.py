@@ -7,12 +7,12 @@
 
 from ._version import __version__
 from .errors import (
-    InputTooLargeError,
     ModelCompatibilityError,
     ModelError,
     ModelIntegrityError,
     SchemaError,
     SpamlinksError,
+    UsageError,
 )
 from .parse import MAX_INPUT_CHARS, Link, Post, extract_links, parse_post
 
@@ -40,7 +40,6 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "MAX_INPUT_CHARS",
-    "InputTooLargeError",
     "Link",
     "LinkVerdict",
     "Model",
@@ -54,6 +53,7 @@ __all__ = [
     "Scorer",
     "SpamlinksError",
     "Thresholds",
+    "UsageError",
     "__version__",
     "extract_links",
     "load_model",

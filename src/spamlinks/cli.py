@@ -52,41 +52,24 @@ def _cmd_links(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def _post_fields(rec: dict) -> dict:
-    html = next((rec[k] for k in ("html", "content", "cooked", "body", "body_html")
-                 if isinstance(rec.get(k), str)), None)
-    if html is None:
-        raise ValueError("record has no html/content/cooked/body/body_html text field")
-    return {"html": html, "site": rec.get("site"), "platform": rec.get("platform"),
-            "title": rec.get("title")}
-
-
 def _cmd_score(args: argparse.Namespace) -> int:
-    from .scoring import Scorer
+    from .batch import BatchConfig, run_batch
 
-    scorer = Scorer(args.model, site=args.site, trust_model=args.trust_model)
-    failed = 0
-    counts: dict[str, int] = {}
-    for rid, rec in _iter_inputs(args.inputs):
-        out: dict[str, object] = {"id": rid}
-        try:
-            if "error" in rec:
-                raise ValueError(rec["error"])
-            result = scorer.score_posts([_post_fields(rec)])[0]
-            out.update(probability=round(result.probability, 6), label=result.label,
-                       action=result.action,
-                       reasons=[dataclasses.asdict(r) for r in result.reasons[:5]],
-                       links=[dataclasses.asdict(v) for v in result.links],
-                       model_id=result.model_id)
-            counts[result.action] = counts.get(result.action, 0) + 1
-        except (SpamlinksError, TypeError, ValueError) as exc:
-            out["error"] = str(exc)
-            failed += 1
-        print(json.dumps(out, ensure_ascii=False))
-    summary = ", ".join(f"{k}: {v}" for k, v in sorted(counts.items()))
-    print(f"spamlinks: scored {sum(counts.values())} posts ({summary}); {failed} errors",
-          file=sys.stderr)
-    return 1 if failed else 0
+    return run_batch(BatchConfig(
+        inputs=args.inputs, output=args.output, input_format=args.format,
+        html_field=args.html_field, output_format=args.output_format, jobs=args.jobs,
+        batch_size=args.batch_size, force=args.force, resume=args.resume, model=args.model,
+        site=args.site, trust_model=args.trust_model))
+
+
+def _positive(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number ≥ 1, got {value!r}")
+    return n
 
 
 def _log(msg: str) -> None:
@@ -194,7 +177,8 @@ def _num(v: object) -> str:
 def _pair(m: dict) -> str:
     def f(v: object) -> str:
         return "-" if v is None else f"{v:.3f}"
-    return f"{f(m.get('roc_auc'))}/{f(m.get('recall_at_1pct_fpr'))}"
+    pair = f"{f(m.get('roc_auc'))}/{f(m.get('recall_at_1pct_fpr'))}"
+    return pair + (f" fpr@0.5={f(m['fpr_at_0.5'])}" if m.get("fpr_at_0.5") is not None else "")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -205,8 +189,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("inputs", nargs="+", help="JSONL files (field 'html') or .html files; - = stdin")
     p.set_defaults(func=_cmd_links)
 
-    p = sub.add_parser("score", help="score posts with the shipped (or given) model")
-    p.add_argument("inputs", nargs="+", help="JSONL files (field 'html') or .html files; - = stdin")
+    from .sources import FORMATS
+
+    p = sub.add_parser(
+        "score", help="score posts in batch (JSONL, CSV, RSS/Atom, forum API JSON, HTML)",
+        description="Score every post of the inputs; one output row per input record, in "
+                    "order. Exit status: 0 all scored, 1 some rows are errors, 2 usage error.")
+    p.add_argument("inputs", nargs="+", metavar="INPUT",
+                   help="files or folders of .html files; - = stdin")
+    p.add_argument("-o", "--output", help="output file (default: stdout)")
+    p.add_argument("--format", choices=FORMATS, default="auto",
+                   help="input format (default: from the extension and content)")
+    p.add_argument("--html-field", help="JSONL/CSV/API field holding the post's HTML")
+    p.add_argument("--output-format", choices=("jsonl", "csv"), default="jsonl",
+                   help="jsonl (default; with link verdicts) or csv")
+    p.add_argument("-j", "--jobs", type=_positive, default=1,
+                   help="worker processes; output order is kept (default: 1)")
+    p.add_argument("--batch-size", type=_positive, default=256,
+                   help="records scored together (default: 256)")
+    p.add_argument("--force", action="store_true", help="overwrite an existing output")
+    p.add_argument("--resume", action="store_true",
+                   help="continue an interrupted run: skip ids already in the output")
     p.add_argument("--model", help="model folder (default: the shipped model)")
     p.add_argument("--site", help="the site's own host: its links count as internal")
     p.add_argument("--trust-model", action="store_true",

@@ -1,8 +1,8 @@
 """Exception hierarchy: every error spamlinks raises on purpose subclasses SpamlinksError.
 
     SpamlinksError
-    ├── InputTooLargeError      a post over the documented size cap
     ├── SchemaError             a labeled-data row that breaks the corpus schema
+    ├── UsageError              a command called wrongly (bad flag, unreadable input…)
     └── ModelError
         ├── ModelIntegrityError     artifact bytes do not match the model card
         └── ModelCompatibilityError card's schema/library versions do not fit
@@ -13,10 +13,6 @@ from __future__ import annotations
 
 class SpamlinksError(Exception):
     """Base class of all errors raised on purpose by spamlinks."""
-
-
-class InputTooLargeError(SpamlinksError, ValueError):
-    """The post is larger than the parser's cap (see ``spamlinks.parse.MAX_INPUT_CHARS``)."""
 
 
 class SchemaError(SpamlinksError, ValueError):
@@ -33,3 +29,8 @@ class ModelIntegrityError(ModelError):
 
 class ModelCompatibilityError(ModelError):
     """A model card's feature schema or library versions do not fit this install."""
+
+
+class UsageError(SpamlinksError, ValueError):
+    """The command was called wrongly: a bad flag, an unreadable input, an output that would
+    be overwritten. The CLI exits with status 2."""
