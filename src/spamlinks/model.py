@@ -109,7 +109,9 @@ class FastLinear:
     def text_contribution(self, text_doc: str) -> float:
         return sum(b.contribution(text_doc) for n, b in self.blocks.items() if n[:4] == "text")
 
+    @functools.lru_cache(maxsize=4096)  # noqa: B019 - one FastLinear per loaded model
     def anchor_contribution(self, anchor_doc: str) -> float:
+        """Anchor n-gram contribution; anchors repeat a lot (per post and per link), so cached."""
         return sum(b.contribution(anchor_doc) for n, b in self.blocks.items() if n[:6] == "anchor")
 
     def probability(self, decision: float | np.ndarray) -> Any:

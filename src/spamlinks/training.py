@@ -365,8 +365,11 @@ def build_card(
     holdout: dict[str, Any],
 ) -> dict[str, Any]:
     digest = hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
+    recipe = json.dumps({"inputs": digest, "config": config.__dict__,
+                         "schema": FEATURE_SCHEMA_VERSION}, sort_keys=True)
     return {
-        "model_id": f"spamlinks-{__version__}-{digest[:12]}",
+        # Same data, recipe and feature schema -> same id; any change -> a new one.
+        "model_id": f"spamlinks-{__version__}-{hashlib.sha256(recipe.encode()).hexdigest()[:12]}",
         "created": _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat(),
         "feature_schema_version": FEATURE_SCHEMA_VERSION,
         "versions": _versions(),
