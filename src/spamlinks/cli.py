@@ -6,7 +6,7 @@ import argparse
 import dataclasses
 import json
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,40 +15,24 @@ from .errors import SpamlinksError
 from .parse import extract_links
 
 
-def _iter_inputs(paths: Sequence[str]) -> Iterator[tuple[str, dict]]:
-    """(id, record) for each post in the given JSONL files or HTML files (``-`` = stdin)."""
-    for path in paths:
-        fh = sys.stdin if path == "-" else open(path, encoding="utf-8", errors="replace")  # noqa: SIM115
-        with fh:
-            if path.endswith((".html", ".htm")):
-                yield path, {"html": fh.read()}
-                continue
-            for lineno, line in enumerate(fh, 1):
-                if line.strip():
-                    try:
-                        rec = json.loads(line)
-                    except json.JSONDecodeError as exc:
-                        yield f"{path}:{lineno}", {"error": f"invalid JSON: {exc.msg}"}
-                        continue
-                    yield str(rec.get("id", f"{path}:{lineno}")), rec
-
-
 def _cmd_links(args: argparse.Namespace) -> int:
+    from .sources import check_input, read_source
+
+    for path in args.inputs:
+        check_input(path)
     failed = 0
-    for rid, rec in _iter_inputs(args.inputs):
-        out: dict[str, object] = {"id": rid}
-        if "error" in rec:
-            out["error"] = rec["error"]
-            failed += 1
-        else:
-            html = rec.get("html") or rec.get("content") or rec.get("body") or ""
+    for path in args.inputs:
+        for rec in read_source(path):
+            out: dict[str, object] = {"id": rec.id}
             try:
-                links = extract_links(html, site=rec.get("site"), platform=rec.get("platform"))
+                if rec.error is not None or rec.html is None:
+                    raise ValueError(rec.error or "no html")
+                links = extract_links(rec.html, site=rec.site, platform=rec.platform)
                 out["links"] = [dataclasses.asdict(link) for link in links]
-            except (SpamlinksError, TypeError) as exc:
+            except (SpamlinksError, TypeError, ValueError) as exc:
                 out["error"] = str(exc)
                 failed += 1
-        print(json.dumps(out, ensure_ascii=False))
+            print(json.dumps(out, ensure_ascii=False))
     return 1 if failed else 0
 
 
@@ -186,7 +170,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"spamlinks {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("links", help="print every link of each post as JSON lines")
-    p.add_argument("inputs", nargs="+", help="JSONL files (field 'html') or .html files; - = stdin")
+    p.add_argument("inputs", nargs="+",
+                   help="posts in any format `spamlinks score` reads (- = stdin)")
     p.set_defaults(func=_cmd_links)
 
     from .sources import FORMATS
