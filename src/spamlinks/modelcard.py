@@ -69,6 +69,12 @@ def write_model_card_md(card: dict[str, Any], path: Path) -> None:
               "- spamlinks corpus (`data/corpus`), written by this project."]
     lines += [f"- {CREDITS[k.split('/', 1)[1]]}" for k in inputs
               if k.startswith("shared/") and k.split("/", 1)[1] in CREDITS]
+    unused = sorted(set(CREDITS) - {k.split("/", 1)[1] for k in inputs if k.startswith("shared/")})
+    if unused:
+        lines += ["", f"Licensed but not used: {', '.join(unused)}. They are other genres "
+                  "(YouTube comments, X posts, 2002 e-mail); in trials adding them, even "
+                  "down-weighted, lowered recall on real forum link spam (fossee_forum). "
+                  "`spamlinks train --shared NAME:WEIGHT` adds them."]
     lines += ["", "## Operating points", "", "| point | threshold | rule |", "| --- | --- | --- |"]
     for name in ("label", "review", "block"):
         lines.append(f"| {name} | {t[name]['value']:.4f} | {t[name]['rule']} |")
