@@ -2,22 +2,25 @@
 
 Never raises on junk markup. Parsing uses lxml's HTML parser (libxml2) directly, because a
 BeautifulSoup tree costs several times more per post; bs4's ``UnicodeDammit`` decodes bytes.
-A document nested deeper than libxml2 allows (2,048 levels) is re-read with the standard
-library's tokenizer so that nothing past the limit is silently lost.
+A document nested deeper than libxml2 allows (2,048 levels) is flattened in one linear pass
+and parsed again, so that nothing past the limit is silently lost.
 """
 
 from __future__ import annotations
 
+import codecs
 import html as html_lib
 import re
+import threading
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
+from urllib.parse import urljoin
 
 from bs4 import UnicodeDammit
 from lxml import etree
 
-from .domains import UrlInfo, analyse_url, site_domain
+from .domains import MAX_URL_CHARS, UrlInfo, analyse_url, site_domain
 from .platforms import detect_platform, get_platform
 
 #: Posts longer than this many characters are cut to it before parsing; ``Post.truncated`` says so.
@@ -40,6 +43,11 @@ _SIG_LINE = re.compile(r"(?m)^(?:--|—|__+|-- )\s*$")
 _BARE_URL = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>\"'`\[\]{}|\\^]{2,2000}")
 _TRAIL = ".,;:!?)]}'\"»”’…"
 _WS = re.compile(r"\s+")
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
 _NEWLINE = re.compile("\n")
 _ESCAPED_MARKUP = re.compile(
     r"&lt;(?:div|p|a|br|span|blockquote|ul|ol|li|em|strong|code|pre)\b", re.I
@@ -162,6 +170,9 @@ def to_text(html: str | bytes | bytearray | memoryview) -> str:
     if isinstance(html, bytearray | memoryview):
         html = bytes(html)
     if isinstance(html, bytes):
+        for bom, codec in _BOMS:  # a byte-order mark is the strongest evidence there is
+            if html.startswith(bom):
+                return html[len(bom):].decode(codec, errors="replace")
         try:
             return html.decode("utf-8")
         except UnicodeDecodeError:
@@ -209,6 +220,8 @@ class _Builder:
         self.length = 0
         self.last = "\n"
         self.stack: list[tuple[str, str]] = []  # (tag, role) role in {"", quote, code, sig, skip}
+        self.open_count: dict[str, int] = {}  # tag -> how many are open (O(1) end-tag checks)
+        self.base_href: str | None = None
         self.quote_depth = 0
         self.code_depth = 0
         self.sig_depth = 0
@@ -249,6 +262,9 @@ class _Builder:
     # elements -------------------------------------------------------------
     def start(self, tag: str, attrs: dict[str, str]) -> None:
         tag = tag.lower()
+        self.open_count[tag] = self.open_count.get(tag, 0) + 1
+        if tag == "base" and self.base_href is None and attrs.get("href"):
+            self.base_href = attrs["href"]
         if self.skip_depth or tag in _SKIP:
             self.stack.append((tag, "skip"))
             self.skip_depth += 1
@@ -290,11 +306,12 @@ class _Builder:
 
     def end(self, tag: str) -> None:
         tag = tag.lower()
-        # Pop to the matching open tag (the stdlib tokenizer does not balance tags for us).
-        if not any(t == tag for t, _ in self.stack):
+        # Pop to the matching open tag; an end tag with no open match is ignored.
+        if not self.open_count.get(tag):
             return
         while self.stack:
             t, role = self.stack.pop()
+            self.open_count[t] -= 1
             self._close(t, role)
             if t == tag:
                 break
@@ -321,6 +338,7 @@ class _Builder:
     def finish(self) -> str:
         while self.stack:
             t, role = self.stack.pop()
+            self.open_count[t] -= 1
             self._close(t, role)
         return "".join(self.parts)
 
@@ -342,49 +360,82 @@ def _walk_lxml(root: etree._Element, b: _Builder) -> None:
                 b.data(el.tail)
 
 
-class _StdlibFeeder(HTMLParser):
-    _VOID = frozenset(
-        "area base br col embed hr img input link meta param source track wbr".split()
-    )
-
-    def __init__(self, b: _Builder) -> None:
-        super().__init__(convert_charrefs=True)
-        self.b = b
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.b.start(tag, {k: v or "" for k, v in attrs})
-        if tag in self._VOID:
-            self.b.end(tag)
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.b.start(tag, {k: v or "" for k, v in attrs})
-        self.b.end(tag)
-
-    def handle_endtag(self, tag: str) -> None:
-        self.b.end(tag)
-
-    def handle_data(self, data: str) -> None:
-        self.b.data(data)
+_TAG = re.compile(r"<(/?)([A-Za-z][\w:-]{0,64})[^<>]{0,100000}>")
+#: Tags kept when a document nested too deep is flattened, and how deep they may nest there.
+_FLAT_KEEP = frozenset("a img br p li blockquote q pre code aside cite base".split())
+#: Passed through untracked: void tags, and anchors (which never nest, so never run deep).
+_FLAT_VOID = frozenset({"img", "br", "base", "a"})
+_FLAT_DEPTH = 256
 
 
-_PARSER = etree.HTMLParser(
-    encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True, huge_tree=True,
-    recover=True, default_doctype=False,
-)
+def _flatten(text: str) -> str:
+    """Drop tags outside :data:`_FLAT_KEEP` (block tags become a line break) and kept tags
+    nested deeper than :data:`_FLAT_DEPTH`; linear time (each open tag is pushed once)."""
+    stack: list[tuple[str, bool]] = []  # (tag, kept)
+    open_count: dict[str, int] = {}
+    kept_depth = 0
+
+    def sub(m: re.Match[str]) -> str:
+        nonlocal kept_depth
+        closing, name = m.group(1), m.group(2).lower()
+        if name not in _FLAT_KEEP:
+            return "<br>" if name in _BLOCK and not closing else " "
+        if name in _FLAT_VOID:
+            return m.group(0)
+        if not closing:
+            keep = kept_depth < _FLAT_DEPTH
+            stack.append((name, keep))
+            open_count[name] = open_count.get(name, 0) + 1
+            kept_depth += keep
+            return m.group(0) if keep else " "
+        if not open_count.get(name):
+            return " "
+        out = []
+        while stack:  # close implicitly everything above the match, as a browser would
+            top, keep = stack.pop()
+            open_count[top] -= 1
+            kept_depth -= keep
+            if keep:
+                out.append(f"</{top}>")
+            if top == name:
+                break
+        return "".join(out) or " "
+
+    return _TAG.sub(sub, text)
+
+
+_LOCAL = threading.local()
+
+
+def _parser() -> etree.HTMLParser:
+    """One libxml2 parser per thread: its error log must not be shared between threads."""
+    parser = getattr(_LOCAL, "parser", None)
+    if parser is None:
+        parser = _LOCAL.parser = etree.HTMLParser(
+            encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True,
+            huge_tree=True, recover=True, default_doctype=False,
+        )
+    return parser
+
+
+def _parse_tree(text: str) -> tuple[etree._Element | None, bool]:
+    """The lxml tree, and whether libxml2 stopped at its nesting limit (content lost)."""
+    parser = _parser()
+    root = etree.fromstring(text.encode("utf-8", "surrogatepass"), parser)
+    too_deep = any("depth" in str(e.message).lower() for e in parser.error_log)
+    return root, too_deep
 
 
 def _build(text: str) -> _Builder:
     b = _Builder()
     if not text.strip():
         return b
-    root = etree.fromstring(text.encode("utf-8", "surrogatepass"), _PARSER)
-    too_deep = any("depth" in str(e.message).lower() for e in _PARSER.error_log)
+    root, too_deep = _parse_tree(text)
     if too_deep:
-        b = _Builder()
-        feeder = _StdlibFeeder(b)
-        feeder.feed(text)
-        feeder.close()
-    elif root is not None:
+        # Nested deeper than libxml2 allows (2,048 levels): flatten the markup and parse it
+        # again, so nothing past the limit is silently lost.
+        root, _ = _parse_tree(_flatten(text))
+    if root is not None:
         _walk_lxml(root, b)
     return b
 
@@ -402,8 +453,27 @@ def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _in_spans(pos: int, spans: list[tuple[int, int]]) -> bool:
-    return any(a <= pos < b for a, b in spans)
+class _Spans:
+    """Spans (possibly nested) indexed for O(log n) "does anything cover/overlap this" queries."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self.starts = [a for a, _ in ordered]
+        self.max_end: list[int] = []
+        best = -1
+        for _, z in ordered:
+            best = max(best, z)
+            self.max_end.append(best)
+
+    def covers(self, pos: int) -> bool:
+        """Some span has ``start <= pos < end``."""
+        i = bisect_right(self.starts, pos)
+        return i > 0 and self.max_end[i - 1] > pos
+
+    def overlaps(self, a: int, z: int) -> bool:
+        """Some span ``(x, y)`` has ``x < z and a < y``."""
+        i = bisect_left(self.starts, z)
+        return i > 0 and self.max_end[i - 1] > a
 
 
 def _rel_check(rel: tuple[str, ...], platform: str | None, info: UrlInfo, internal: bool):
@@ -435,6 +505,16 @@ def _make_links(
     m = _SIG_LINE.search(text)
     if m:
         sig_spans.append((m.start(), len(text)))
+    quotes, codes, sigs = _Spans(b.quote_spans), _Spans(b.code_spans), _Spans(sig_spans)
+    # A <base href> in the post changes where its relative links go, as in a browser; it never
+    # makes a link internal (that is the caller's base_url / site).
+    link_base = base_url
+    if b.base_href:
+        try:
+            joined = urljoin(base_url or "", b.base_href.strip()[:MAX_URL_CHARS])
+        except ValueError:
+            joined = ""
+        link_base = joined if "://" in joined else base_url
 
     def paragraph_of(pos: int) -> int:
         lo, hi = 0, len(line_starts) - 1
@@ -453,18 +533,18 @@ def _make_links(
             continue
         start, stop = _strip_span(text, open_link.start, end)
         raw.append((start, stop, href, open_link.attrs, open_link))
-    anchor_spans = [(a, z) for a, z, *_ in raw]
+    anchors = _Spans([(a, z) for a, z, *_ in raw])
     for m in _BARE_URL.finditer(text):
         url = m.group(0).rstrip(_TRAIL)
         a, z = m.start(), m.start() + len(url)
-        if len(url) < 8 or any(x < z and a < y for x, y in anchor_spans):
+        if len(url) < 8 or anchors.overlaps(a, z):
             continue
         raw.append((a, z, url, {}, None))
     raw.sort(key=lambda r: (r[0], r[1]))
     dropped = max(0, len(raw) - MAX_LINKS)
     links: list[Link] = []
     for i, (a, z, href, attrs, ol) in enumerate(raw[:MAX_LINKS]):
-        info = analyse_url(href, base_url=base_url)
+        info = analyse_url(href, base_url=link_base)
         internal = info.scheme_class in ("relative", "fragment") or (
             info.domain is not None and info.domain in (site_dom, base_dom)
         )
@@ -481,9 +561,9 @@ def _make_links(
                 source="anchor" if ol is not None else "bare", wrapped_url=info.wrapped_url,
                 suffix=info.suffix, is_internal=internal,
                 is_image=bool(ol and ol.has_image),
-                in_quote=ol.in_quote if ol else _in_spans(a, b.quote_spans),
-                in_code=ol.in_code if ol else _in_spans(a, b.code_spans),
-                in_signature=(ol.in_sig if ol else False) or _in_spans(a, sig_spans),
+                in_quote=ol.in_quote if ol else quotes.covers(a),
+                in_code=ol.in_code if ol else codes.covers(a),
+                in_signature=(ol.in_sig if ol else False) or sigs.covers(a),
                 is_shortener=info.is_shortener, tracking_params=info.tracking_params,
                 is_idn=info.is_idn, mixed_script=info.mixed_script, is_ip=info.is_ip,
                 platform_rel=platform_rel, rel_added=added, rel_missing=missing,
