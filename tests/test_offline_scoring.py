@@ -211,3 +211,22 @@ def test_libxml2_opens_no_file_named_in_a_post() -> None:
     assert opened.count("openat(") > 10  # the trace did record the interpreter's opens
     for name in ("/etc/passwd", "/etc/shadow", "/etc/group"):
         assert name not in opened, [ln for ln in opened.splitlines() if name in ln]
+
+
+def test_batch_command_with_sockets_blocked(tmp_path: Path) -> None:
+    feed = Path(__file__).parent / "fixtures" / "batch" / "feed.rss"
+    posts = Path(__file__).resolve().parents[1] / "examples" / "posts.jsonl"
+    out = tmp_path / "scores.jsonl"
+    code = _GUARD_SOCKETS + textwrap.dedent(
+        f"""
+        import json
+        from spamlinks.cli import main
+        rc = main(["score", {str(feed)!r}, {str(posts)!r}, "-o", {str(out)!r}])
+        print(json.dumps({{"rc": rc, "attempts": len(ATTEMPTS), "events": NET_EVENTS}}))
+        """
+    )
+    report = json.loads(_run(code).stdout.strip().splitlines()[-1])
+    # rc 1: the feed fixture holds one item without a body, reported as an error row.
+    assert report == {"rc": 1, "attempts": 0, "events": []}
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert len(rows) == 6 and sum("probability" in r for r in rows) == 5
