@@ -479,6 +479,7 @@ REGEX_CASES: list[tuple[str, re.Pattern[str], str, Callable[[int], str]]] = [
     ("parse._SIG_LINE lines", parse._SIG_LINE, "search", lambda n: "-- x\n" * (n // 5)),
     ("parse._BARE_URL long", parse._BARE_URL, "finditer", lambda n: "http://" + "a" * n),
     ("parse._TAG unclosed", parse._TAG, "finditer", lambda n: "<a " * (n // 3)),
+    ("parse._SURROGATE", parse._SURROGATE, "finditer", lambda n: "a\ud800" * (n // 2)),
     ("parse._TAG long", parse._TAG, "finditer", lambda n: "<a " + "x" * n),
     ("parse._BARE_URL www", parse._BARE_URL, "finditer", lambda n: "www." * (n // 4)),
     ("parse._BARE_URL near", parse._BARE_URL, "finditer", lambda n: "http:/" * (n // 6)),

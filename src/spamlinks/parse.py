@@ -49,6 +49,7 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 _NEWLINE = re.compile("\n")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _ESCAPED_MARKUP = re.compile(
     r"&lt;(?:div|p|a|br|span|blockquote|ul|ol|li|em|strong|code|pre)\b", re.I
 )
@@ -190,6 +191,7 @@ def to_text(html: str | bytes | bytearray | memoryview) -> str:
 def _prepare(text: str, platform: str | None) -> str:
     if "\x00" in text:
         text = text.replace("\x00", "\ufffd")
+    text = _SURROGATE.sub("\ufffd", text)  # lone surrogates cannot be encoded for libxml2
     if "\\r\\n" in text:  # literal backslash sequences left by some exports
         text = _LITERAL_NEWLINES.sub("\n", text)
     head = text[:4000]
@@ -421,7 +423,7 @@ def _parser() -> etree.HTMLParser:
 def _parse_tree(text: str) -> tuple[etree._Element | None, bool]:
     """The lxml tree, and whether libxml2 stopped at its nesting limit (content lost)."""
     parser = _parser()
-    root = etree.fromstring(text.encode("utf-8", "surrogatepass"), parser)
+    root = etree.fromstring(text.encode("utf-8", "replace"), parser)
     too_deep = any("depth" in str(e.message).lower() for e in parser.error_log)
     return root, too_deep
 
