@@ -38,7 +38,6 @@ import gc
 import importlib.util
 import json
 import math
-import os
 import random
 import re
 import signal
@@ -51,7 +50,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import spamlinks
@@ -69,11 +68,7 @@ from spamlinks.domains import MAX_HOST_CHARS, MAX_URL_CHARS, shortener_domains
 from spamlinks.features import MAX_FEATURE_LINKS
 from spamlinks.parse import MAX_INPUT_CHARS, MAX_LINKS, Post, to_text
 
-# Same profiles as tests/test_properties.py: HYPOTHESIS_PROFILE=ci gives 2,000 examples.
-settings.register_profile("ci", max_examples=2000, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("dev", max_examples=200, deadline=None)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+# Hypothesis profiles (dev / ci with 2,000 examples / explore) are set in tests/conftest.py.
 
 HANG_GUARD_S = 60
 MAKE_PATH = Path(__file__).parent / "fixtures" / "hostile" / "make.py"

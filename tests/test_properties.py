@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-import os
-
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from spamlinks import extract_links, parse_post
-
-settings.register_profile("ci", max_examples=2000, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("dev", max_examples=200, deadline=None)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 TAGS = ["a", "p", "div", "blockquote", "code", "pre", "span", "img", "br", "script", "aside", "b"]
 HREFS = st.one_of(
