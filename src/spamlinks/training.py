@@ -18,7 +18,7 @@ import hashlib
 import json
 import platform as _platform
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -387,7 +387,3 @@ def build_card(
         "metrics": {"validation_out_of_fold": validation, "holdout": holdout},
         "command": " ".join(["spamlinks", *sys.argv[1:]]) if sys.argv else "",
     }
-
-
-def holdout_ids(result: TrainResult) -> Iterable[str]:
-    return (e.row.id for e in result.examples if e.holdout)
