@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import unicodedata
 from dataclasses import dataclass
 from importlib import resources
+from importlib.resources.abc import Traversable
 from urllib.parse import parse_qsl, quote, unquote, urljoin, urlsplit, urlunsplit
 
 import tldextract
+
+from .errors import ResourceIntegrityError
 
 #: Longest host (RFC 1035: 253) and URL (characters) we analyse; longer ones are marked invalid.
 MAX_HOST_CHARS = 253
@@ -75,10 +79,28 @@ def _extractor() -> tldextract.TLDExtract:
     )
 
 
+def read_resource(name: str, root: Traversable | None = None) -> str:
+    """A shipped data file's text, after checking its sha256 against ``SHA256SUMS``."""
+    folder = root or resources.files("spamlinks.resources")
+    sums: dict[str, str] = {}
+    for line in folder.joinpath("SHA256SUMS").read_text("utf-8").splitlines():
+        if line.strip():
+            digest, fname = line.split(None, 1)
+            sums[fname.strip()] = digest
+    data = folder.joinpath(name).read_bytes()
+    if hashlib.sha256(data).hexdigest() != sums.get(name):
+        raise ResourceIntegrityError(
+            f"spamlinks/resources/{name} does not match its sha256 in SHA256SUMS: the installed "
+            "package was changed or corrupted. Reinstall spamlinks (pip install --force-reinstall "
+            "spamlinks)"
+        )
+    return data.decode("utf-8")
+
+
 @functools.cache
 def shortener_domains() -> frozenset[str]:
-    """Registered domains of URL shorteners (shipped list; provenance in NOTICE)."""
-    text = resources.files("spamlinks").joinpath("resources/url_shorteners.txt").read_text("utf-8")
+    """Registered domains of URL shorteners (shipped list, verified; provenance in NOTICE)."""
+    text = read_resource("url_shorteners.txt")
     return frozenset(
         line.strip().lower() for line in text.splitlines() if line.strip() and line[0] != "#"
     )

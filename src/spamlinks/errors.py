@@ -3,6 +3,7 @@
     SpamlinksError
     ├── SchemaError             a labeled-data row that breaks the corpus schema
     ├── UsageError              a command called wrongly (bad flag, unreadable input…)
+    ├── ResourceIntegrityError  a shipped data file does not match its recorded sha256
     └── ModelError
         ├── ModelIntegrityError     artifact bytes do not match the model card
         └── ModelCompatibilityError card's schema/library versions do not fit
@@ -34,3 +35,7 @@ class ModelCompatibilityError(ModelError):
 class UsageError(SpamlinksError, ValueError):
     """The command was called wrongly: a bad flag, an unreadable input, an output that would
     be overwritten. The CLI exits with status 2."""
+
+
+class ResourceIntegrityError(SpamlinksError):
+    """A data file shipped in the package (``spamlinks/resources``) was changed or corrupted."""
