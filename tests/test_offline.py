@@ -7,20 +7,13 @@ import subprocess
 import sys
 import textwrap
 
+from netguard import SOCKET_GUARD
+
 
 def test_import_and_extract_with_sockets_blocked() -> None:
     # A fresh interpreter, so import-time behaviour is exercised too.
-    code = textwrap.dedent(
+    code = SOCKET_GUARD + textwrap.dedent(
         """
-        import socket
-        def refuse(*a, **k):
-            raise RuntimeError("network access attempted")
-        class Guarded(socket.socket):
-            connect = connect_ex = sendto = refuse
-        socket.socket = Guarded
-        socket.create_connection = refuse
-        socket.getaddrinfo = refuse
-        socket.gethostbyname = refuse
         import spamlinks
         links = spamlinks.extract_links(
             '<p><a href="https://blog.vendor.co.uk/x?utm_source=y">x</a> https://bit.ly/a</p>')

@@ -14,7 +14,7 @@ import re
 import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import urljoin
 
 from bs4 import UnicodeDammit
@@ -146,7 +146,6 @@ class Post:
     """The input was cut to ``MAX_INPUT_CHARS`` before parsing."""
     links_dropped: int = 0
     """Links beyond ``MAX_LINKS`` that were counted but not analysed."""
-    extras: dict[str, object] = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def paragraphs(self) -> list[str]:
@@ -608,8 +607,6 @@ def parse_post(
         plat = detect_platform(text_in)
         detected = plat is not None
     text_in = _prepare(text_in, plat)
-    if plat == "reddit" and not detected and "&lt;" in text_in[:4000]:
-        text_in = html_lib.unescape(text_in)
     b = _build(text_in)
     # The builder never emits leading whitespace, so trimming the end keeps every span valid.
     text = b.finish().rstrip()
