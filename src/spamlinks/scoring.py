@@ -53,6 +53,11 @@ _REASONS: dict[str, tuple[str, str]] = {
     "in_code": ("code-link", "the link is inside code"),
     "idn_or_mixed_script": ("lookalike-host", "the host uses look-alike characters or IDN"),
     "ip_host": ("ip-host", "the link points at a bare IP address"),
+    # The archetype's conjunctions speak through the reason of their leading part.
+    "keyword_anchor_unknown_domain": ("commercial-anchor", _COMMERCIAL),
+    "slug_match_unknown_domain": ("keyword-slug", "the URL path repeats the anchor's keywords"),
+    "vendor_named_keyword_anchor": ("vendor-named",
+                                    "the text names the linked vendor ({domain})"),
     "promo_phrases": ("promo-phrases", "the text uses promotional phrases"),
     "has_phone": ("phone-number", "the text gives a phone number"),
     "has_email": ("email-address", "the text gives an e-mail address"),
