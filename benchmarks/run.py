@@ -715,8 +715,8 @@ def process_notes(report: Report) -> list[str]:
         return ["", f"{PROCESS_MARK} spamlinks score: not measured (the model did not load)"]
     out = ["", f"{PROCESS_MARK} spamlinks score -jN: the batch command as a user runs it, "
                "`python -m spamlinks score POSTS.jsonl -o OUT --force --jobs N`,",
-           "  a fresh process per run, START-UP INCLUDED (interpreter, imports, model load): "
-           "input = the set's posts cycled to `posts`",
+           "  a fresh process per run, START-UP INCLUDED (interpreter, imports, model load); "
+           "input = the set's posts above cycled to `posts`",
            "  (JSONL in a temp dir), output to a temp file, BLAS threads = 1 in every process. "
            "samples = runs; median ms = median",
            "  run wall time / posts (the per-post latency equivalent, not a per-call latency); "
