@@ -2,6 +2,7 @@
 
     python data/tools/build_manifest.py        # rewrite the manifest
     python data/tools/build_manifest.py --check  # exit 1 if it is out of date
+    python data/tools/build_manifest.py --tables # print the count tables of data/README.md
 """
 
 from __future__ import annotations
@@ -48,7 +49,26 @@ def build() -> dict:
     }
 
 
+def tables() -> str:
+    """The spam/ham count tables of data/README.md (by author, platform, language, ...)."""
+    rows = [r for path in corpus_files(ROOT / "data" / "corpus")
+            for r in read_rows(path, strict=True)]
+    out = []
+    for key, head in (("author", "part (author)"), ("platform", "platform"),
+                      ("language", "language"), ("category", "category"), ("kind", "kind")):
+        by = Counter((getattr(r, key), r.label) for r in rows)
+        values = sorted({v for v, _ in by}, key=lambda v: (-(by[v, "spam"] + by[v, "ham"]), v))
+        out += [f"| {head} | spam | ham | total |", "| --- | --- | --- | --- |"]
+        out += [f"| {v} | {by[v, 'spam']} | {by[v, 'ham']} | {by[v, 'spam'] + by[v, 'ham']} |"
+                for v in values]
+        out.append("")
+    return "\n".join(out)
+
+
 def main(argv: list[str]) -> int:
+    if "--tables" in argv:
+        print(tables())
+        return 0
     manifest = build()
     text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
     if "--check" in argv:
