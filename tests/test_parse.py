@@ -86,6 +86,30 @@ def test_redirect_wrappers_are_unwrapped(wrapper: str, target: str) -> None:
     assert link.wrapped_url is not None and "vendor.io" in link.wrapped_url
 
 
+@pytest.mark.parametrize(
+    ("href", "domain", "internal"),
+    [
+        # A forum's own outbound redirector: the reader lands on the vendor, so it is external.
+        ("https://forum.example.org/out?url=https%3A%2F%2Fvendor.io%2Fquote%3Fref%3Dx",
+         "vendor.io", False),
+        ("https://blog.example.net/go.php?url=https%3A%2F%2Fvendor.io%2Fsubscribe", "vendor.io",
+         False),
+        ("https://forum.example.org/redirect?to=https://shop.vendor.io/p", "vendor.io", False),
+        # Not redirectors: a login return address, a redirect back to the same site, non-web.
+        ("https://forum.example.org/login?next=https://vendor.io/", "example.org", True),
+        ("https://forum.example.org/out?url=https://forum.example.org/t/1", "example.org", True),
+        ("https://forum.example.org/out?url=javascript:alert(1)", "example.org", True),
+    ],
+)
+def test_a_sites_own_outbound_redirector_is_unwrapped(href: str, domain: str,
+                                                      internal: bool) -> None:
+    post = parse_post(f'<p><a href="{href}">quote</a></p>', site="forum.example.org")
+    (link,) = post.links
+    assert link.domain == domain
+    assert link.is_internal is internal
+    assert (link.wrapped_url is not None) is (not internal)
+
+
 def test_google_search_is_not_a_wrapper() -> None:
     link = only('<a href="https://www.google.com/search?q=flutter">search</a>')
     assert link.domain == "google.com" and link.wrapped_url is None

@@ -17,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 import spamlinks.scoring as scoring
+from conftest import SEED
 from spamlinks import MAX_INPUT_CHARS, parse_post
 from spamlinks.datasets import load_corpus
 from spamlinks.parse import MAX_LINKS
@@ -130,9 +131,17 @@ def test_seed_reasons_point_at_the_vendor_link(seed_html: str) -> None:
     assert all(vendor.probability >= p for p in others)
 
 
-@pytest.mark.xfail(strict=False, reason="floor not met by the current model")
 def test_seed_post_is_blocked(seed_html: str) -> None:
     assert score_post(seed_html).action == "block"
+    # Also as the forum would call it, with its site, platform and thread title.
+    xml = SEED.read_text(encoding="utf-8")
+    title = re.search(r"<title><!\[CDATA\[(.*?)\]\]></title>", xml, re.S)
+    assert title
+    full = score_post(seed_html, site="lankadevelopers.lk", platform="nodebb",
+                      title=title.group(1))
+    assert full.action == "block"
+    assert full.links[0].domain == "appinventiv.com"
+    assert full.links[0].verdict == "promotional"
 
 
 # --------------------------------------------------------------------------- legitimate posts

@@ -70,6 +70,13 @@ _WRAPPERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 )
 
 
+#: Last path segments (extension dropped) and query parameters of generic outbound redirectors.
+_REDIRECTOR_PATHS = frozenset({"out", "go", "goto", "redirect", "redir", "away", "exit", "leave",
+                               "outgoing", "external", "link", "click", "r", "l", "url", "jump"})
+_REDIRECTOR_PARAMS = frozenset({"url", "u", "q", "to", "target", "link", "dest", "destination",
+                                "goto", "redirect", "out", "href", "r"})
+
+
 @functools.cache
 def _extractor() -> tldextract.TLDExtract:
     # No suffix-list URLs and no cache dir: the bundled snapshot only, never network or disk.
@@ -209,6 +216,24 @@ def _wrapped_target(domain: str, host: str, path: str, query: str) -> str | None
             target = values.get(p, "")
             if target.startswith(("http://", "https://", "www.")):
                 return target if not target.startswith("www.") else "http://" + target
+    return _outbound_target(domain, path, query)
+
+
+def _outbound_target(domain: str, path: str, query: str) -> str | None:
+    """A site's own outbound redirector (``/out?url=…``, ``/go.php?url=…``) on any host.
+
+    Forums and blogs send external links through such pages; the reader ends up at the target,
+    so the target is what the link is. Only redirector-looking paths with a known parameter
+    holding an absolute URL on *another* registered domain count (not ``/login?next=…``).
+    """
+    last = path.rstrip("/").rsplit("/", 1)[-1].lower().split(".", 1)[0]
+    if last not in _REDIRECTOR_PATHS or not query:
+        return None
+    for key, value in parse_qsl(query, keep_blank_values=False):
+        if key.lower() in _REDIRECTOR_PARAMS and value.startswith(("http://", "https://")):
+            inner = urlsplit(value).hostname or ""
+            if inner and inner != domain and not inner.endswith("." + domain):
+                return value
     return None
 
 

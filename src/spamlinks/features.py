@@ -38,7 +38,7 @@ from .lexicon import (
 from .parse import Link, Post
 
 #: Bumped whenever the meaning or order of features changes; the model card records it.
-FEATURE_SCHEMA_VERSION = 4
+FEATURE_SCHEMA_VERSION = 5
 #: Per-link features are computed for at most this many external links of a post (the counts
 #: still see them all), which bounds the work a post with thousands of links can cause.
 MAX_FEATURE_LINKS = 200
@@ -97,10 +97,10 @@ LINK_FEATURES: tuple[str, ...] = (
 
 POST_FEATURES: tuple[str, ...] = (
     "n_links_log",
-    "n_external_log",
+    "n_unlisted_external_log",
     "n_internal_log",
     "external_ratio",
-    "n_domains_log",
+    "n_unlisted_domains_log",
     "max_same_domain",
     "n_reference_links",
     "share_reference_links",
@@ -177,7 +177,12 @@ def link_vector(link: Link, post: Post, text_squashed: str) -> list[float]:
     is_url = bool(_URLISH.search(anchor.strip())) and " " not in anchor.strip()
     squashed_dom = dom_name.replace("-", "")
     long_toks = [t for t in a_toks if len(t) >= 4]
-    dom_overlap = (sum(t in squashed_dom for t in long_toks) / len(long_toks)
+    # Keywords of the anchor inside the domain (``buy essay`` → essaydune.com). An anchor that
+    # *is* the brand (``Calendly`` → calendly.com) is the ordinary way to name a site, so for
+    # brand anchors only commercial words count: ``custom writing`` → customwritingcompany.com
+    # is an exact-match domain, not a name.
+    dom_overlap = (sum(t in squashed_dom and (not brand or t in COMMERCIAL_WORDS)
+                       for t in long_toks) / len(long_toks)
                    if long_toks and not is_url else 0.0)
     a_comm = _commercial_share(a_toks)
     keyword_phrase = float(2 <= len(a_toks) <= 7 and a_comm > 0 and not is_url and brand == 0)
@@ -292,8 +297,13 @@ class LinkFeatures(TransformerMixin, BaseEstimator):
             link_block = list(np.where(_MIN_COLS, arr.min(axis=0), arr.max(axis=0)))
         else:
             link_block = [0.0] * _N_LINK
-        domains = Counter(lk.domain for lk in ext_all)
-        n_ref = sum(is_reference_domain(lk.domain, lk.suffix) for lk in ext_all)
+        # Reference links (Wikipedia, docs, .gov) do not dilute a vendor link: a cover link next
+        # to it must not make the post look like a many-link resource list, so the external
+        # and domain counts are of links to sites not on the reference list ("unlisted").
+        ref = [is_reference_domain(lk.domain, lk.suffix) for lk in ext_all]
+        other = [lk for lk, r in zip(ext_all, ref, strict=True) if not r]
+        domains = Counter(lk.domain for lk in other)
+        n_ref = sum(ref)
         anchor_chars = sum(len(lk.anchor_text) for lk in post.links)
         n_chars = max(len(text), 1)
         toks = words(outside)
@@ -302,7 +312,7 @@ class LinkFeatures(TransformerMixin, BaseEstimator):
         internal = sum(1 for lk in post.links if lk.is_internal)
         post_block = [
             math.log1p(len(post.links)),
-            math.log1p(len(ext_all)),
+            math.log1p(len(other)),
             math.log1p(internal),
             len(ext_all) / len(post.links) if post.links else 0.0,
             math.log1p(len(domains)),

@@ -86,6 +86,8 @@ _REFERENCE_SUFFIXES = ("gov", "edu", "int", "mil", "gov.uk", "ac.uk", "edu.au", 
                        "ac.in", "gov.in", "edu.in", "ac.jp", "go.jp", "gc.ca", "gouv.fr",
                        "gob.es", "gov.br", "edu.br", "bund.de", "europa.eu")
 
+_REFERENCE_LABELS = frozenset({"gov", "govt", "edu", "ac", "mil", "gob", "gouv", "go"})
+
 #: Suffixes that host a large share of throwaway promotional sites.
 CHEAP_SUFFIXES = frozenset(
     "xyz top online site shop store click link live life world space website fun icu buzz "
@@ -118,10 +120,19 @@ def is_reference_domain(domain: str | None, suffix: str | None = None) -> bool:
     """A documentation, reference, academic, government or big-community site."""
     if not domain:
         return False
-    if domain in REFERENCE_DOMAINS:
-        return True
     suffix = suffix or ""
-    return suffix in _REFERENCE_SUFFIXES or suffix.startswith(("gov.", "edu.", "ac.", "gob."))
+    # Some institutions are public suffixes themselves (``nhs.uk``), so the registered domain
+    # is ``www.nhs.uk``: the suffix is checked against the list too.
+    if domain in REFERENCE_DOMAINS or suffix in REFERENCE_DOMAINS:
+        return True
+    if suffix in _REFERENCE_SUFFIXES:
+        return True
+    # A government or academic label anywhere but the top level: gov.uk's ``service.gov.uk``,
+    # ``ac.jp``, a province's ``gov.bc.ca`` (where ``gov`` is the registered name).
+    suffix_labels = suffix.split(".")
+    if not _REFERENCE_LABELS.isdisjoint(suffix_labels[:-1]):
+        return True
+    return len(suffix_labels) > 1 and domain.split(".")[0] in ("gov", "govt")
 
 
 def domain_commercial_words(name: str) -> int:
