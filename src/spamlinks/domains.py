@@ -14,11 +14,13 @@ import unicodedata
 from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, quote, unquote, urljoin, urlsplit, urlunsplit
 
-import tldextract
-
 from .errors import ResourceIntegrityError
+
+if TYPE_CHECKING:
+    import tldextract
 
 #: Longest host (RFC 1035: 253) and URL (characters) we analyse; longer ones are marked invalid.
 MAX_HOST_CHARS = 253
@@ -76,6 +78,8 @@ _WRAPPERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 
 @functools.cache
 def _extractor() -> tldextract.TLDExtract:
+    import tldextract  # here, not at the top: it costs ~0.15 s, which `import spamlinks` skips
+
     # No suffix-list URLs and no cache dir: the bundled snapshot only, never network or disk.
     # Private suffixes (github.io, blogspot.com) count, so each user site is its own domain.
     return tldextract.TLDExtract(
