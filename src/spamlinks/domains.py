@@ -200,11 +200,18 @@ def _invalid(url: str, scheme: str, problem: str) -> UrlInfo:
                    domain=None, suffix=None, problem=problem)
 
 
+@functools.lru_cache(maxsize=4096)
+def _host_wrappers(domain: str, host: str) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """The redirect wrappers that a host may be (usually none); cached per host (bounded)."""
+    return tuple(
+        (wdomain, wpath, params) for wdomain, wpath, params in _WRAPPERS
+        if domain == wdomain or host == wdomain or domain.startswith(wdomain + ".")
+        or host.endswith("." + wdomain)
+    )
+
+
 def _wrapped_target(domain: str, host: str, path: str, query: str) -> str | None:
-    for wdomain, wpath, params in _WRAPPERS:
-        if not (domain == wdomain or host == wdomain or domain.startswith(wdomain + ".")
-                or host.endswith("." + wdomain)):
-            continue
+    for _wdomain, wpath, params in _host_wrappers(domain, host):
         if wpath and not path.startswith(wpath):
             continue
         if params == ("",):
@@ -268,7 +275,7 @@ def analyse_url(href: str, *, base_url: str | None = None, _depth: int = 0) -> U
     if ":" in host and not host.startswith("["):
         netloc = f"[{host}]" if port is None else f"[{host}]:{port}"
     url = urlunsplit((scheme, netloc, parts.path or "/", parts.query, parts.fragment))
-    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    pairs = parse_qsl(parts.query, keep_blank_values=True) if parts.query else []
     keys = tuple(k.lower() for k, _ in pairs)
     tracking = tuple(
         k for k in dict.fromkeys(keys) if k in _TRACKING_EXACT or k.startswith(_TRACKING_PREFIXES)

@@ -535,14 +535,8 @@ def _make_links(
         link_base = joined if "://" in joined else base_url
 
     def paragraph_of(pos: int) -> int:
-        lo, hi = 0, len(line_starts) - 1
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if line_starts[mid] <= pos:
-                lo = mid
-            else:
-                hi = mid - 1
-        return lo
+        """Index of the last line starting at or before ``pos``."""
+        return max(0, bisect_right(line_starts, pos) - 1)
 
     raw: list[tuple[int, int, str, dict[str, str], _OpenLink | None]] = []
     for open_link, end in b.links:
