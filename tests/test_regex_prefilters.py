@@ -1,5 +1,6 @@
-"""Lookaheads added to regexes for speed change no match: they accept exactly the characters
-that can start a match of the rest of the pattern."""
+"""Shortcuts taken around regexes for speed change no result: lookaheads accept exactly the
+characters that can start a match of the rest of the pattern, and the whitespace regex is
+only skipped for text it would leave unchanged."""
 
 from __future__ import annotations
 
@@ -59,3 +60,13 @@ def test_prefiltered_regexes_find_the_same_matches(text: str) -> None:
         plain = _without(pattern, lookahead)
         assert [m.span() for m in pattern.finditer(text)] == \
             [m.span() for m in plain.finditer(text)]
+
+
+def test_only_space_is_printable_whitespace() -> None:
+    # _Builder.data skips its whitespace regex for printable text without a double space.
+    from spamlinks.parse import _WS
+
+    for cp in range(sys.maxunicode + 1):
+        c = chr(cp)
+        if _WS.fullmatch(c) and c != " ":
+            assert not c.isprintable(), hex(cp)

@@ -247,7 +247,10 @@ class _Builder:
     def data(self, s: str) -> None:
         if self.skip_depth or not s:
             return
-        s = _WS.sub(" ", s)
+        # Every whitespace character except " " is non-printable, so a printable string with
+        # no double space has nothing to collapse: most text nodes skip the regex.
+        if not s.isprintable() or "  " in s:
+            s = _WS.sub(" ", s)
         if self.last in " \n" and s.startswith(" "):
             s = s[1:]
         if not s:
