@@ -92,11 +92,24 @@ def _error_row(rid: str, error: str) -> dict[str, Any]:
     return {"id": rid, "error": error}
 
 
+_FIELDS: dict[type, tuple[str, ...] | None] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...] | None:
+    """The field names of a dataclass type (None for other types), looked up once per type
+    (results hold a handful of types: str, float, tuple, None, Reason, LinkVerdict)."""
+    if cls not in _FIELDS:
+        _FIELDS[cls] = (tuple(f.name for f in dataclasses.fields(cls))
+                        if dataclasses.is_dataclass(cls) else None)
+    return _FIELDS[cls]
+
+
 def _plain(obj: Any) -> Any:
     """A result dataclass as JSON-ready values (a shallow, much cheaper ``asdict``)."""
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: _plain(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
-    if isinstance(obj, tuple) and obj and dataclasses.is_dataclass(obj[0]):
+    names = _field_names(type(obj))
+    if names is not None:
+        return {name: _plain(getattr(obj, name)) for name in names}
+    if isinstance(obj, tuple) and obj and _field_names(type(obj[0])) is not None:
         return [_plain(x) for x in obj]
     return obj
 

@@ -9,21 +9,27 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import re
 import unicodedata
 from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, quote, unquote, urljoin, urlsplit, urlunsplit
 
-import tldextract
-
 from .errors import ResourceIntegrityError
+
+if TYPE_CHECKING:
+    import tldextract
 
 #: Longest host (RFC 1035: 253) and URL (characters) we analyse; longer ones are marked invalid.
 MAX_HOST_CHARS = 253
 MAX_URL_CHARS = 8192
 #: How many nested redirect wrappers are unwrapped.
 MAX_UNWRAP = 3
+
+#: Tabs, line breaks and NULs are dropped from an href before it is analysed.
+_CONTROL = re.compile("[\t\r\n\x00]")
 
 WEB_SCHEMES = frozenset({"http", "https"})
 #: Scheme class of a link: ``web`` links have domains; the others are classified, not resolved.
@@ -79,6 +85,8 @@ _REDIRECTOR_PARAMS = frozenset({"url", "u", "q", "to", "target", "link", "dest",
 
 @functools.cache
 def _extractor() -> tldextract.TLDExtract:
+    import tldextract  # here, not at the top: it costs ~0.15 s, which `import spamlinks` skips
+
     # No suffix-list URLs and no cache dir: the bundled snapshot only, never network or disk.
     # Private suffixes (github.io, blogspot.com) count, so each user site is its own domain.
     return tldextract.TLDExtract(
@@ -199,11 +207,18 @@ def _invalid(url: str, scheme: str, problem: str) -> UrlInfo:
                    domain=None, suffix=None, problem=problem)
 
 
+@functools.lru_cache(maxsize=4096)
+def _host_wrappers(domain: str, host: str) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """The redirect wrappers that a host may be (usually none); cached per host (bounded)."""
+    return tuple(
+        (wdomain, wpath, params) for wdomain, wpath, params in _WRAPPERS
+        if domain == wdomain or host == wdomain or domain.startswith(wdomain + ".")
+        or host.endswith("." + wdomain)
+    )
+
+
 def _wrapped_target(domain: str, host: str, path: str, query: str) -> str | None:
-    for wdomain, wpath, params in _WRAPPERS:
-        if not (domain == wdomain or host == wdomain or domain.startswith(wdomain + ".")
-                or host.endswith("." + wdomain)):
-            continue
+    for _wdomain, wpath, params in _host_wrappers(domain, host):
         if wpath and not path.startswith(wpath):
             continue
         if params == ("",):
@@ -239,7 +254,7 @@ def _outbound_target(domain: str, path: str, query: str) -> str | None:
 
 def analyse_url(href: str, *, base_url: str | None = None, _depth: int = 0) -> UrlInfo:
     """Classify and normalise one ``href``; never raises on junk (it returns ``invalid``)."""
-    raw = "".join(ch for ch in href.strip() if ch not in "\t\r\n\x00")[: MAX_URL_CHARS + 1]
+    raw = _CONTROL.sub("", href.strip())[: MAX_URL_CHARS + 1]
     if not raw:
         return UrlInfo(url="", scheme="", scheme_class="fragment", host=None, domain=None,
                        suffix=None)
@@ -277,22 +292,15 @@ def analyse_url(href: str, *, base_url: str | None = None, _depth: int = 0) -> U
         return _invalid(raw, scheme, "no host")
     if len(hostname) > MAX_HOST_CHARS:
         return _invalid(raw, scheme, f"host longer than {MAX_HOST_CHARS} characters")
-    host, is_idn, mixed = _normalise_host(hostname)
-    if not host:
+    facts = _host_facts(hostname)
+    if facts is None:
         return _invalid(raw, scheme, "empty host")
-    ext = _extractor()(host)
-    is_ip = bool(ext.domain) and not ext.suffix and _looks_ip(host)
-    if is_ip:
-        domain, suffix = host, ""
-    elif ext.suffix and ext.domain:
-        domain, suffix = f"{ext.domain}.{ext.suffix}", ext.suffix
-    else:
-        domain, suffix = host, ext.suffix
+    host, is_idn, mixed, domain, suffix, is_ip, is_shortener = facts
     netloc = host if port is None else f"{host}:{port}"
     if ":" in host and not host.startswith("["):
         netloc = f"[{host}]" if port is None else f"[{host}]:{port}"
     url = urlunsplit((scheme, netloc, parts.path or "/", parts.query, parts.fragment))
-    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    pairs = parse_qsl(parts.query, keep_blank_values=True) if parts.query else []
     keys = tuple(k.lower() for k, _ in pairs)
     tracking = tuple(
         k for k in dict.fromkeys(keys) if k in _TRACKING_EXACT or k.startswith(_TRACKING_PREFIXES)
@@ -306,9 +314,31 @@ def analyse_url(href: str, *, base_url: str | None = None, _depth: int = 0) -> U
     return UrlInfo(
         url=url, scheme=scheme, scheme_class="web", host=host, domain=domain, suffix=suffix,
         path=parts.path, query_keys=keys, tracking_params=tracking,
-        is_shortener=domain in shortener_domains() or host in shortener_domains(),
-        is_ip=is_ip, is_idn=is_idn, mixed_script=mixed, port=port,
+        is_shortener=is_shortener, is_ip=is_ip, is_idn=is_idn, mixed_script=mixed, port=port,
     )
+
+
+_HostFacts = tuple[str, bool, bool, str, str, bool, bool]
+
+
+@functools.lru_cache(maxsize=4096)
+def _host_facts(hostname: str) -> _HostFacts | None:
+    """Normalised host, is IDN, mixed scripts, registered domain, suffix, is IP, is shortener;
+    None for an empty host. Cached (bounded): posts link the same few hosts over and over,
+    and the suffix-list lookup and IDN checks cost more than the rest of :func:`analyse_url`."""
+    host, is_idn, mixed = _normalise_host(hostname)
+    if not host:
+        return None
+    ext = _extractor()(host)
+    is_ip = bool(ext.domain) and not ext.suffix and _looks_ip(host)
+    if is_ip:
+        domain, suffix = host, ""
+    elif ext.suffix and ext.domain:
+        domain, suffix = f"{ext.domain}.{ext.suffix}", ext.suffix
+    else:
+        domain, suffix = host, ext.suffix
+    shortener = domain in shortener_domains() or host in shortener_domains()
+    return host, is_idn, mixed, domain, suffix, is_ip, shortener
 
 
 def _looks_ip(host: str) -> bool:

@@ -45,8 +45,11 @@ MAX_FEATURE_LINKS = 200
 
 _SLUG_SPLIT = re.compile(r"[^\W_]+", re.UNICODE)
 _URLISH = re.compile(r"^(?:https?://|www\.)|\.[a-z]{2,6}(?:/|$)", re.I)
+# The lookahead (the first letters of the phrases) changes no match; it lets the scan skip
+# other word starts without trying every phrase (tests/test_regex_prefilters.py checks it).
 _PROMO_PHRASES = re.compile(
-    r"\b(?:we offer|we provide|our (?:company|agency|team|services|experts)|contact us|"
+    r"\b(?=[acdfghioprstvw])"
+    r"(?:we offer|we provide|our (?:company|agency|team|services|experts)|contact us|"
     r"visit (?:us|our)|call us|whatsapp|telegram|dm me|check out|highly recommend|"
     r"i recommend|helped me|reach out|get in touch|hire|companies like|firms like|"
     r"services like|agencies like|platforms like)\b",
@@ -142,7 +145,7 @@ def _tokens(s: str) -> list[str]:
 
 
 def _commercial_share(toks: Sequence[str]) -> float:
-    return sum(t in COMMERCIAL_WORDS for t in toks) / len(toks) if toks else 0.0
+    return sum(map(COMMERCIAL_WORDS.__contains__, toks)) / len(toks) if toks else 0.0
 
 
 def _domain_name(link: Link) -> str:

@@ -30,6 +30,7 @@ import sklearn
 
 from .errors import ModelCompatibilityError, ModelError, ModelIntegrityError
 from .features import FEATURE_SCHEMA_VERSION, PostVectorizer
+from .ngrams import analyzer_for
 from .parse import Post
 
 ARTIFACT = "model.joblib"
@@ -57,7 +58,7 @@ class _Block:
     """One fitted TF-IDF block reduced to what a dot product with the coefficients needs."""
 
     def __init__(self, vectorizer: Any, coef: np.ndarray, weight: float) -> None:
-        self.analyzer = vectorizer.build_analyzer()
+        self.analyzer = analyzer_for(vectorizer)
         idf = np.asarray(vectorizer.idf_, dtype=np.float64)
         w = np.asarray(coef, dtype=np.float64) * weight
         # term -> (idf, idf * coef): one dict lookup per term, plain floats afterwards.
@@ -72,14 +73,20 @@ class _Block:
             return 0.0
         get = self.terms.get
         log = math.log
+        sublinear = self.sublinear
         num = norm = 0.0
         for term, count in Counter(self.analyzer(doc)).items():
             hit = get(term)
             if hit is None:
                 continue
-            tf = 1.0 + log(count) if self.sublinear else float(count)
-            num += tf * hit[1]
-            norm += (tf * hit[0]) ** 2
+            idf, w = hit
+            if count == 1:  # most terms; tf is exactly 1.0 either way, so skip the log
+                num += w
+                norm += idf * idf
+            else:
+                tf = 1.0 + log(count) if sublinear else float(count)
+                num += tf * w
+                norm += (tf * idf) ** 2
         return num / math.sqrt(norm) if norm else 0.0
 
 

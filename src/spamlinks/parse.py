@@ -13,11 +13,10 @@ import html as html_lib
 import re
 import threading
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
-from bs4 import UnicodeDammit
 from lxml import etree
 
 from .domains import MAX_URL_CHARS, UrlInfo, analyse_url, site_domain
@@ -177,6 +176,8 @@ def to_text(html: str | bytes | bytearray | memoryview) -> str:
             return html.decode("utf-8")
         except UnicodeDecodeError:
             pass
+        from bs4 import UnicodeDammit  # here: only non-UTF-8 bytes need bs4 (~0.15 s to import)
+
         dammit = UnicodeDammit(html[:MAX_INPUT_CHARS * 4], ["utf-8", "windows-1252"])
         if dammit.unicode_markup is not None:
             return dammit.unicode_markup
@@ -200,6 +201,12 @@ def _prepare(text: str, platform: str | None) -> str:
 
 
 # --------------------------------------------------------------------------- building
+
+
+def _copy_attrs(attrs: Mapping[str, str]) -> dict[str, str]:
+    # items(), not dict(attrs): lxml refuses to look up attribute names that junk markup can
+    # produce (control characters), but lists them fine.
+    return {k: v for k, v in attrs.items() if isinstance(k, str)}
 
 
 @dataclass
@@ -240,7 +247,10 @@ class _Builder:
     def data(self, s: str) -> None:
         if self.skip_depth or not s:
             return
-        s = _WS.sub(" ", s)
+        # Every whitespace character except " " is non-printable, so a printable string with
+        # no double space has nothing to collapse: most text nodes skip the regex.
+        if not s.isprintable() or "  " in s:
+            s = _WS.sub(" ", s)
         if self.last in " \n" and s.startswith(" "):
             s = s[1:]
         if not s:
@@ -261,7 +271,8 @@ class _Builder:
         self.last = "\n"
 
     # elements -------------------------------------------------------------
-    def start(self, tag: str, attrs: dict[str, str]) -> None:
+    def start(self, tag: str, attrs: Mapping[str, str]) -> None:
+        """An element opens; ``attrs`` is only read here (links keep a copy)."""
         tag = tag.lower()
         self.open_count[tag] = self.open_count.get(tag, 0) + 1
         if tag == "base" and self.base_href is None and attrs.get("href"):
@@ -270,15 +281,7 @@ class _Builder:
             self.stack.append((tag, "skip"))
             self.skip_depth += 1
             return
-        cls = attrs.get("class", "").lower()
-        role = ""
-        quote_class = tag in ("aside", "div") and any(c in cls for c in _QUOTE_CLASSES)
-        if tag in _QUOTE_TAGS or quote_class:
-            role = "quote"
-        elif tag in _CODE_TAGS or any(c in cls for c in _CODE_CLASSES):
-            role = "code"
-        elif any(c == w for w in cls.split() for c in _SIG_CLASSES):
-            role = "sig"
+        role = self._role(tag, attrs.get("class", "").lower())
         if tag in _BLOCK:
             self.newline()
         self.stack.append((tag, role))
@@ -293,8 +296,8 @@ class _Builder:
         if tag == "a":
             self.n_links_seen += 1
             self.open_links.append(
-                _OpenLink(attrs, self.length, self.quote_depth > 0, self.code_depth > 0,
-                          self.sig_depth > 0)
+                _OpenLink(_copy_attrs(attrs), self.length, self.quote_depth > 0,
+                          self.code_depth > 0, self.sig_depth > 0)
             )
         elif tag == "img":
             self.n_images += 1
@@ -304,6 +307,23 @@ class _Builder:
                 if alt.strip() and not self.open_links[-1].alt:
                     self.open_links[-1].alt = alt
                     self.data(alt)
+
+    @staticmethod
+    def _role(tag: str, cls: str) -> str:
+        """``quote``, ``code``, ``sig`` or ``""`` for an element and its lower-case class."""
+        if tag in _QUOTE_TAGS:
+            return "quote"
+        if tag in _CODE_TAGS:
+            return "code"
+        if not cls:  # most elements: no class, so no class-based role
+            return ""
+        if tag in ("aside", "div") and any(c in cls for c in _QUOTE_CLASSES):
+            return "quote"
+        if any(c in cls for c in _CODE_CLASSES):
+            return "code"
+        if any(c == w for w in cls.split() for c in _SIG_CLASSES):
+            return "sig"
+        return ""
 
     def end(self, tag: str) -> None:
         tag = tag.lower()
@@ -352,7 +372,7 @@ def _walk_lxml(root: etree._Element, b: _Builder) -> None:
                 b.data(el.tail)
             continue
         if event == "start":
-            b.start(tag, {k: v for k, v in el.attrib.items() if isinstance(k, str)})
+            b.start(tag, el.attrib)
             if el.text:
                 b.data(el.text)
         else:
@@ -518,14 +538,8 @@ def _make_links(
         link_base = joined if "://" in joined else base_url
 
     def paragraph_of(pos: int) -> int:
-        lo, hi = 0, len(line_starts) - 1
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if line_starts[mid] <= pos:
-                lo = mid
-            else:
-                hi = mid - 1
-        return lo
+        """Index of the last line starting at or before ``pos``."""
+        return max(0, bisect_right(line_starts, pos) - 1)
 
     raw: list[tuple[int, int, str, dict[str, str], _OpenLink | None]] = []
     for open_link, end in b.links:

@@ -98,13 +98,8 @@ def _grouping(link_only: bool) -> tuple[list[str], dict[str, str], np.ndarray]:
 _POST_CODES, _POST_TEMPLATES, _POST_GROUP = _grouping(link_only=False)
 _LINK_CODES_ORDER, _LINK_TEMPLATES, _LINK_GROUP = _grouping(link_only=True)
 
-#: Columns (in FEATURE_NAMES) of the link features behind each reason code.
-_CODE_COLS = {
-    code: np.asarray([i for i, n in enumerate(FEATURE_NAMES)
-                      if n.startswith("link__") and _REASONS.get(n[6:], ("",))[0] == code])
-    for code in {c for c, _ in _REASONS.values()}
-}
-_CODE_COLS = {c: cols for c, cols in _CODE_COLS.items() if cols.size}
+#: Reason code → its row in ``_LINK_GROUP`` (the sum of the link features behind the code).
+_LINK_CODE_ROW = {code: i for i, code in enumerate(_LINK_CODES_ORDER)}
 #: Reason codes that are about one link (the riskiest) rather than the whole post.
 _LINK_CODES = frozenset(
     code for name, (code, _) in _REASONS.items() if not name.startswith(("promo", "has_", "text_",
@@ -286,7 +281,7 @@ class Scorer:
         return dataclasses.replace(post, links=links)
 
     def score_parsed(self, posts: Sequence[Post]) -> list[PostScore]:
-        """Score already parsed posts (one post: plain arithmetic; many: one sparse pass).
+        """Score already parsed posts.
 
         Allow-listed links are scored as internal, which lowers the post's probability, but a
         post that would not be ``allow`` without its allow-listed links is at least ``review``.
@@ -307,65 +302,62 @@ class Scorer:
         return results
 
     def _score(self, posts: Sequence[Post]) -> list[PostScore]:
+        """Probabilities and explanations, with the numpy work done once for all the posts
+        and all their external links (tiny per-post numpy calls cost more than the maths)."""
         if not posts:
             return []
-        model = self.model
-        fast = model.fast
+        fast = self.model.fast
+        base = self.model.baseline["links"]
         rows = [self._links.rows(p) for p in posts]
-        dense = np.asarray([r[0] for r in rows]).reshape(len(posts), -1)
-        scaled = fast.scale(dense)
-        link_part = scaled @ fast.w_link
-        if len(posts) < 8:
-            text_c = np.asarray([fast.text_contribution(text_document(p)) for p in posts])
-            anchor_c = np.asarray([fast.anchor_contribution(anchor_document(p)) for p in posts])
-        else:
-            vec = model.vectorizer
-            coef = np.asarray(model.classifier.coef_[0])
-            x = vec.transform_parts(posts, dense)
-            text_cols, anchor_cols = vec.group_slice("text"), vec.group_slice("anchor")
-            text_c = np.asarray(x[:, text_cols] @ coef[text_cols]).ravel()
-            anchor_c = np.asarray(x[:, anchor_cols] @ coef[anchor_cols]).ravel()
-        decision = fast.intercept + link_part + text_c + anchor_c
-        prob = fast.probability(decision)
-        return [
-            self._explain(post, scaled[i], rows[i][1], rows[i][2], float(text_c[i]),
-                          float(anchor_c[i]), float(decision[i]), float(prob[i]))
-            for i, post in enumerate(posts)
-        ]
-
-    # explanation -------------------------------------------------------------
-    def _explain(self, post: Post, scaled_post: np.ndarray, link_rows: np.ndarray,
-                 ext_links: list[Link], text_c: float, anchor_c: float, decision: float,
-                 prob: float) -> PostScore:
-        model, t = self.model, self.thresholds
-        fast = model.fast
-        base = model.baseline
-        # Per-link decisions: swap the post's link block and anchor block for the link's own.
-        link_prob: dict[int, float] = {}
-        link_contrib: dict[int, np.ndarray] = {}
-        if ext_links:
-            scaled = fast.scale(link_rows)
-            anchors = np.asarray([fast.anchor_contribution(lk.anchor_text) for lk in ext_links])
-            d_links = decision + (scaled - scaled_post) @ fast.w_link + anchors - anchor_c
-            p_links = fast.probability(d_links)
-            for lk, p, srow in zip(ext_links, p_links, scaled, strict=True):
-                link_prob[lk.index] = float(p)
-                link_contrib[lk.index] = (srow - base["links"]) * fast.w_link * (srow != 0)
-        riskiest = max(link_prob, key=lambda i: link_prob[i]) if link_prob else None
+        scaled = fast.scale(np.asarray([r[0] for r in rows]).reshape(len(posts), -1))
+        text_c = np.asarray([fast.text_contribution(text_document(p)) for p in posts])
+        anchor_c = np.asarray([fast.anchor_contribution(anchor_document(p)) for p in posts])
+        decision = fast.intercept + scaled @ fast.w_link + text_c + anchor_c
+        prob = fast.probability(decision).tolist()
         # A feature the post does not have is no reason a moderator can act on: only present
         # features (non-zero values) contribute to reasons.
-        present = scaled_post != 0
-        reasons = self._post_reasons(post, (scaled_post - base["links"]) * fast.w_link * present,
-                                     text_c - base["text"], anchor_c - base["anchor"], riskiest,
-                                     link_contrib)
+        grouped = ((scaled - base) * fast.w_link * (scaled != 0)) @ _POST_GROUP.T
+        # Per-link decisions: swap the post's link block and anchor block for the link's own.
+        owner = np.repeat(np.arange(len(posts)), [len(r[2]) for r in rows])
+        link_prob: list[float] = []
+        link_sums: list[list[float]] = []
+        if owner.size:
+            s_links = fast.scale(np.concatenate([r[1] for r in rows if r[2]]))
+            anchors = np.asarray([fast.anchor_contribution(lk.anchor_text)
+                                  for r in rows for lk in r[2]])
+            d_links = (decision[owner] + (s_links - scaled[owner]) @ fast.w_link + anchors
+                       - anchor_c[owner])
+            link_prob = fast.probability(d_links).tolist()
+            link_sums = (((s_links - base) * fast.w_link * (s_links != 0)) @ _LINK_GROUP.T
+                         ).tolist()
+        out, k = [], 0
+        for i, post in enumerate(posts):
+            ext = rows[i][2]
+            links = {lk.index: (link_prob[k + j], link_sums[k + j]) for j, lk in enumerate(ext)}
+            k += len(ext)
+            out.append(self._explain(post, links, grouped[i].tolist(), float(text_c[i]),
+                                     float(anchor_c[i]), prob[i]))
+        return out
+
+    # explanation -------------------------------------------------------------
+    def _explain(self, post: Post, links: dict[int, tuple[float, list[float]]],
+                 grouped: list[float], text_c: float, anchor_c: float,
+                 prob: float) -> PostScore:
+        """``links``: external link index → (its probability, its reason-code sums)."""
+        model, t = self.model, self.thresholds
+        base = model.baseline
+        riskiest = max(links, key=lambda i: links[i][0]) if links else None
+        reasons = self._post_reasons(post, grouped, text_c - base["text"],
+                                     anchor_c - base["anchor"], riskiest, links)
         verdicts = []
         denied: list[tuple[int, str]] = []
         for lk in post.links:
             hit = _matches(self.deny_domains, lk) if self.deny_domains else None
             if hit:
                 denied.append((lk.index, hit))
-            verdicts.append(self._verdict(lk, link_prob.get(lk.index), link_contrib.get(lk.index),
-                                          hit, t))
+            prob_sums = links.get(lk.index)
+            verdicts.append(self._verdict(lk, prob_sums[0] if prob_sums else None,
+                                          prob_sums[1] if prob_sums else None, hit, t))
         label = "spam" if prob >= t.label else "ham"
         action = t.action(prob)
         if label == "ham":  # lead with what speaks for the verdict
@@ -380,10 +372,10 @@ class Scorer:
                          links=tuple(verdicts), model_id=model.model_id,
                          truncated=post.truncated)
 
-    def _post_reasons(self, post: Post, link_part: np.ndarray, text_c: float, anchor_c: float,
-                      riskiest: int | None,
-                      link_contrib: dict[int, np.ndarray]) -> tuple[Reason, ...]:
-        grouped = dict(zip(_POST_CODES, (_POST_GROUP @ link_part).tolist(), strict=True))
+    def _post_reasons(self, post: Post, grouped_links: list[float], text_c: float,
+                      anchor_c: float, riskiest: int | None,
+                      links: dict[int, tuple[float, list[float]]]) -> tuple[Reason, ...]:
+        grouped = dict(zip(_POST_CODES, grouped_links, strict=True))
         templates = dict(_POST_TEMPLATES)
         for (code, template), c in ((_TEXT_REASON, text_c), (_ANCHOR_REASON, anchor_c)):
             grouped[code] = grouped.get(code, 0.0) + c
@@ -393,7 +385,7 @@ class Scorer:
             template = templates[code]
             if abs(weight) < MIN_REASON_WEIGHT or code == _OTHER[0]:
                 continue
-            link = self._link_for(code, weight, post, riskiest, link_contrib)
+            link = self._link_for(code, weight, post, riskiest, links)
             if weight < 0 and code in _HAMWARD:
                 code, template = _HAMWARD[code]
             about_link = code in _LINK_CODES
@@ -409,20 +401,19 @@ class Scorer:
 
     @staticmethod
     def _link_for(code: str, weight: float, post: Post, riskiest: int | None,
-                  link_contrib: dict[int, np.ndarray]) -> Link | None:
+                  links: dict[int, tuple[float, list[float]]]) -> Link | None:
         """The link a post-level reason is about: the one whose own features carry it most."""
-        cols = _CODE_COLS.get(code)
-        if cols is not None and link_contrib:
+        row = _LINK_CODE_ROW.get(code)
+        if row is not None and links:
             sign = 1.0 if weight >= 0 else -1.0
-            best = max(link_contrib, key=lambda i: sign * float(link_contrib[i][cols].sum()))
+            best = max(links, key=lambda i: sign * links[i][1][row])
             return post.links[best]
         return post.links[riskiest] if riskiest is not None else None
 
-    def _verdict(self, lk: Link, prob: float | None, contrib: np.ndarray | None,
+    def _verdict(self, lk: Link, prob: float | None, sums: list[float] | None,
                  denied: str | None, t: Thresholds) -> LinkVerdict:
         reasons: list[Reason] = []
-        if contrib is not None:
-            sums = (_LINK_GROUP @ contrib).tolist()
+        if sums is not None:
             for weight, code in sorted(zip(sums, _LINK_CODES_ORDER, strict=True), reverse=True):
                 template = _LINK_TEMPLATES[code]
                 if weight >= MIN_REASON_WEIGHT:
