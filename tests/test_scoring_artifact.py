@@ -174,3 +174,9 @@ def test_folder_without_table_falls_back_to_the_verified_pickle(scoring_copy: Pa
     (scoring_copy / ARTIFACT).write_bytes(b"not the pickle the card names")
     with pytest.raises(ModelIntegrityError):
         Scorer(model_path=str(scoring_copy)).score_post(POST)
+
+
+def test_empty_folder_names_what_is_missing(tmp_path: Path) -> None:
+    with pytest.raises(ModelError) as exc:
+        Scorer(model_path=str(tmp_path)).score_post(POST)
+    assert SCORING in str(exc.value) and "spamlinks train" in str(exc.value)

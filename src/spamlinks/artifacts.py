@@ -20,6 +20,8 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from .errors import ModelCompatibilityError, ModelError, ModelIntegrityError
 from .linear import LinearScorer, Thresholds
 from .linkfeatures import FEATURE_SCHEMA_VERSION
@@ -98,8 +100,6 @@ class ScoringModel:
     @classmethod
     def from_table(cls, table: dict[str, Any], card: dict[str, Any] | None = None,
                    path: Path | None = None) -> ScoringModel:
-        import numpy as np
-
         base = table["baseline"]
         return cls(fast=LinearScorer(table),
                    thresholds=Thresholds(**{k: float(v) for k, v in table["thresholds"].items()}),
@@ -123,7 +123,12 @@ def load_scoring_model(path: str | os.PathLike[str] | None = None, *,
     directory = model_dir(path)
     scoring = directory / SCORING
     if not scoring.exists():
-        from .model import load_model  # older model folders: the verified pickle
+        if not (directory / ARTIFACT).exists():
+            raise ModelError(f"no {SCORING} (nor, for a model made before it existed, "
+                             f"{ARTIFACT}) in {directory}; train one with `spamlinks train`")
+        # A folder made before scoring.json existed: its pickle, verified before unpickling
+        # (this imports scikit-learn; `spamlinks.model.export_scoring` adds the table).
+        from .model import load_model
 
         return load_model(directory, trust=trust)
     data = scoring.read_bytes()
