@@ -57,13 +57,13 @@ import spamlinks
 from spamlinks import (
     SpamlinksError,
     extract_links,
-    features,
     lexicon,
     parse,
     parse_post,
     platforms,
     score_post,
 )
+from spamlinks import linkfeatures as features  # the feature code scoring runs
 from spamlinks.domains import MAX_HOST_CHARS, MAX_URL_CHARS, shortener_domains
 from spamlinks.features import MAX_FEATURE_LINKS
 from spamlinks.parse import MAX_INPUT_CHARS, MAX_LINKS, Post, to_text
@@ -565,11 +565,14 @@ def test_text_functions_grow_linearly(case: tuple[Any, ...]) -> None:
 
 
 def test_model_analyzers_grow_linearly() -> None:
-    """scikit-learn's token_pattern (\\b\\w\\w+\\b) and char_wb n-grams, as the fast path uses them
-    (the anchor document is not capped, so it can be as long as the post)."""
-    model = spamlinks.scoring.default_scorer().model
-    for name, vec in model.vectorizer.vectorizers_.items():
-        analyzer = vec.build_analyzer()
+    """scikit-learn's token_pattern (\\b\\w\\w+\\b) and char_wb n-grams (training), and the
+    plain-Python analyzers scoring uses (the anchor document is not capped, so it can be as long
+    as the post)."""
+    analyzers = [(f"sklearn {name}", vec.build_analyzer())
+                 for name, vec in spamlinks.load_model().vectorizer.vectorizers_.items()]
+    fast = spamlinks.scoring.default_scorer().model.fast
+    analyzers += [(f"scoring {name}", b.analyzer) for name, b in fast.blocks.items()]
+    for name, analyzer in analyzers:
         with hang_guard():
             ratio = growth(analyzer, lambda n: "a1 _x " * (n // 6), N_REGEX)
         assert ratio < 8, (name, ratio)

@@ -9,6 +9,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from spamlinks.model import load_model
 from spamlinks.ngrams import analyzer_for, char_wb_ngrams, word_ngrams
 from spamlinks.scoring import default_scorer
 
@@ -42,11 +43,14 @@ def test_fast_analyzer_equals_sklearn(params: dict[str, Any], doc: str) -> None:
 
 
 def test_shipped_model_uses_the_fast_analyzers() -> None:
-    for name, vec in default_scorer().model.vectorizer.vectorizers_.items():
+    # scoring's analyzers come from scoring.json's settings: the same n-grams as scikit-learn's
+    scoring = default_scorer().model.fast.blocks
+    doc = "Best SEO services — hire the top agency: https://cheap-seo.example.com/"
+    for name, vec in load_model().vectorizer.vectorizers_.items():
         fast = analyzer_for(vec)
         assert getattr(fast, "func", None) in (word_ngrams, char_wb_ngrams), name
-        doc = "Best SEO services — hire the top agency: https://cheap-seo.example.com/"
         assert fast(doc) == vec.build_analyzer()(doc)
+        assert scoring[name].analyzer(doc) == vec.build_analyzer()(doc), name
 
 
 @pytest.mark.parametrize("params", [

@@ -31,6 +31,8 @@ def test_wheel_contains_package_data(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "spamlinks/py.typed" in names
     assert "spamlinks/resources/url_shorteners.txt" in names
+    for name in ("scoring.json", "model_card.json", "model.joblib", "MODEL_CARD.md"):
+        assert f"spamlinks/models/{name}" in names
 
 
 @pytest.mark.slow

@@ -10,7 +10,8 @@ import sys
 from hypothesis import given
 from hypothesis import strategies as st
 
-from spamlinks import features, lexicon
+from spamlinks import lexicon
+from spamlinks import linkfeatures as features
 
 PROMO_LOOKAHEAD = r"(?=[acdfghioprstvw])"
 PHONE_LOOKAHEAD = r"(?=[+(\d])"

@@ -444,13 +444,13 @@ def test_shared_scorer_is_thread_safe(seed_html: str, sample_rows: list, scorer:
 
 def test_fresh_scorer_loads_the_model_once_under_threads(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[int] = []
-    real = scoring.load_model
+    real = scoring.load_scoring_model
 
     def counting_load(*args, **kwargs):
         calls.append(threading.get_ident())
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(scoring, "load_model", counting_load)
+    monkeypatch.setattr(scoring, "load_scoring_model", counting_load)
     fresh = Scorer()
     start = threading.Barrier(8)
 

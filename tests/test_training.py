@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import numpy as np
 import pytest
 
 from spamlinks import Scorer, load_model
+from spamlinks.artifacts import ScoringModel
 from spamlinks.cli import main
 from spamlinks.datasets import corpus_files
 from spamlinks.training import (
@@ -45,8 +47,13 @@ def test_train_end_to_end(small_corpus: Path, tmp_path: Path) -> None:
     assert all(v["sha256"] for v in card["data"]["inputs"].values())
     assert (tmp_path / "m" / "MODEL_CARD.md").read_text().startswith("# Model card")
     model = load_model(tmp_path / "m")
-    score = Scorer(str(tmp_path / "m")).score_post(
+    # train also writes the pickle-free scoring table, recorded in the card, and scoring uses it
+    scoring = (tmp_path / "m" / "scoring.json").read_bytes()
+    assert card["artifact"]["scoring_sha256"] == hashlib.sha256(scoring).hexdigest()
+    scorer = Scorer(str(tmp_path / "m"))
+    score = scorer.score_post(
         '<p>Best <a href="https://cheap-essays.xyz/buy-essay-online">buy essay online</a></p>')
+    assert isinstance(scorer.model, ScoringModel)
     assert 0.0 <= score.probability <= 1.0 and score.model_id == model.model_id
 
 

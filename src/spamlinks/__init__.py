@@ -17,9 +17,10 @@ from .errors import (
 )
 from .parse import MAX_INPUT_CHARS, Link, Post, extract_links, parse_post
 
-# Scoring pulls in scikit-learn; it is imported on first use so `import spamlinks` stays cheap.
+# Imported on first use so `import spamlinks` stays cheap; only `Model` and `load_model` (for
+# training and evaluation) pull in scikit-learn, scoring does not.
 _LAZY = {
-    "Model": "model", "Thresholds": "model", "load_model": "model",
+    "Model": "model", "Thresholds": "linear", "load_model": "model",
     "LinkVerdict": "scoring", "PostScore": "scoring", "Reason": "scoring", "Scorer": "scoring",
     "score_post": "scoring", "score_posts": "scoring",
 }

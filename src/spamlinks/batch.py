@@ -162,13 +162,13 @@ _MODELS: dict[tuple[Any, ...], Any] = {}
 
 
 def _scorer(model: str | None, site: str | None, trust: bool) -> Any:
-    """A Scorer whose model is loaded now: once per process and model artifact (a model
-    folder retrained in between is loaded again)."""
-    from .model import ARTIFACT, default_model_dir, load_model
+    """A Scorer whose model is loaded now: once per process and model file (a model folder
+    retrained in between is loaded again)."""
+    from .artifacts import ARTIFACT, SCORING, load_scoring_model, model_dir
     from .scoring import Scorer
 
-    folder = Path(model) if model is not None else default_model_dir()
-    artifact = folder if folder.is_file() else folder / ARTIFACT
+    folder = model_dir(model)
+    artifact = folder / SCORING if (folder / SCORING).exists() else folder / ARTIFACT
     try:
         stamp: tuple[int, int] | None = (artifact.stat().st_mtime_ns, artifact.stat().st_size)
     except OSError:
@@ -176,7 +176,7 @@ def _scorer(model: str | None, site: str | None, trust: bool) -> Any:
     key = (model, trust, stamp)
     if key not in _MODELS:
         _MODELS.clear()
-        _MODELS[key] = load_model(model, trust=trust)
+        _MODELS[key] = load_scoring_model(model, trust=trust)
     return Scorer(model, site=site, trust_model=trust, model=_MODELS[key])
 
 

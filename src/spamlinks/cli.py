@@ -198,7 +198,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", help="model folder (default: the shipped model)")
     p.add_argument("--site", help="the site's own host: its links count as internal")
     p.add_argument("--trust-model", action="store_true",
-                   help="load a model without a verifiable card (unpickling runs code)")
+                   help="load a model without a verifiable card (for a folder without "
+                        "scoring.json this unpickles model.joblib, which runs code)")
     p.set_defaults(func=_cmd_score)
 
     p = sub.add_parser("train", help="train a model on the corpus and licensed shared sets")

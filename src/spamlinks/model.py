@@ -1,26 +1,20 @@
-"""Model artifacts: save, verify, load. Nothing is unpickled before it is verified.
+"""Model artifacts for training and evaluation: save, verify, load, export for scoring.
 
-A model is a folder with ``model.joblib`` (stock scikit-learn objects only) and
-``model_card.json`` (data digests, seed, versions, feature schema, thresholds, metrics and the
-artifact's sha256). :func:`load_model` reads the artifact's bytes once, checks their sha256
-against the card, checks the card's feature schema and scikit-learn version, and only then
-unpickles those same bytes.
-
-Where the default model comes from: the ``spamlinks.models`` package data (the repository's
-``models/`` folder), or the folder named by ``SPAMLINKS_MODEL`` when set.
+A model is a folder with ``model.joblib`` (stock scikit-learn objects only), ``scoring.json``
+(the same model as a plain table: :func:`export_scoring`) and ``model_card.json`` (data
+digests, seed, versions, feature schema, thresholds, metrics and both files' sha256).
+:func:`load_model` reads the pickle's bytes once, checks their sha256 against the card, checks
+the card's feature schema and scikit-learn version, and only then unpickles those same bytes.
+Scoring never comes here: it loads ``scoring.json`` (:mod:`spamlinks.artifacts`).
 """
 
 from __future__ import annotations
 
 import functools
-import hashlib
 import io
 import json
-import math
 import os
-from collections import Counter
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -28,102 +22,91 @@ import joblib
 import numpy as np
 import sklearn
 
-from .errors import ModelCompatibilityError, ModelError, ModelIntegrityError
-from .features import FEATURE_SCHEMA_VERSION, PostVectorizer
+from .artifacts import (
+    ARTIFACT,
+    CARD,
+    SCORING,
+    check_digest,
+    check_schema,
+    default_model_dir,
+    model_dir,
+    read_card,
+    sha256_bytes,
+)
+from .errors import ModelCompatibilityError, ModelError
+from .features import FEATURE_NAMES, FEATURE_SCHEMA_VERSION, PostVectorizer
+from .linear import SCORING_SCHEMA_VERSION, STOCK_TFIDF, LinearScorer, Thresholds
 from .ngrams import analyzer_for
 from .parse import Post
 
-ARTIFACT = "model.joblib"
-CARD = "model_card.json"
+__all__ = [
+    "ARTIFACT",
+    "CARD",
+    "SCORING",
+    "FastLinear",
+    "Model",
+    "Thresholds",
+    "check_card",
+    "default_model_dir",
+    "export_scoring",
+    "load_model",
+    "save_model",
+    "scoring_table",
+    "sha256_bytes",
+]
 
 
-@dataclass(frozen=True)
-class Thresholds:
-    """Operating points on the calibrated probability."""
-
-    label: float
-    """``label == "spam"`` at or above this."""
-    review: float
-    """``action == "review"`` at or above this (chosen for recall ≥ 90 % on validation)."""
-    block: float
-    """``action == "block"`` at or above this (chosen for precision ≥ 99.5 % on validation)."""
-
-    def action(self, p: float) -> str:
-        if p >= self.block:
-            return "block"
-        return "review" if p >= self.review else "allow"
+def _block_settings(vectorizer: Any) -> dict[str, Any]:
+    p = vectorizer.get_params()
+    return {"analyzer": p["analyzer"], "ngram_range": list(p["ngram_range"]),
+            "token_pattern": p["token_pattern"], "sublinear_tf": bool(p["sublinear_tf"]),
+            **{k: p[k] for k in STOCK_TFIDF}}
 
 
-class _Block:
-    """One fitted TF-IDF block reduced to what a dot product with the coefficients needs."""
-
-    def __init__(self, vectorizer: Any, coef: np.ndarray, weight: float) -> None:
-        self.analyzer = analyzer_for(vectorizer)
-        idf = np.asarray(vectorizer.idf_, dtype=np.float64)
-        w = np.asarray(coef, dtype=np.float64) * weight
-        # term -> (idf, idf * coef): one dict lookup per term, plain floats afterwards.
-        self.terms: dict[str, tuple[float, float]] = {
-            t: (float(idf[j]), float(idf[j] * w[j])) for t, j in vectorizer.vocabulary_.items()
+def scoring_table(model: Model) -> dict[str, Any]:
+    """The fitted model as plain JSON values (the content of ``scoring.json``)."""
+    vec, clf = model.vectorizer, model.classifier
+    coef = np.asarray(clf.coef_[0], dtype=np.float64)
+    slices = vec.block_slices()
+    scale = np.asarray(vec.scaler_.scale_, dtype=np.float64)
+    blocks: dict[str, Any] = {}
+    for name, v in vec.vectorizers_.items():
+        idf = np.asarray(v.idf_, dtype=np.float64)
+        w = coef[slices[name]] * vec._weight(name)
+        blocks[name] = {
+            "settings": _block_settings(v),
+            "weight": vec._weight(name),
+            # term -> [idf, idf * coef * block weight], in column order.
+            "terms": {t: [float(idf[j]), float(idf[j] * w[j])]
+                      for t, j in sorted(v.vocabulary_.items(), key=lambda tj: tj[1])},
         }
-        self.sublinear = bool(vectorizer.sublinear_tf)
-
-    def contribution(self, doc: str) -> float:
-        """``coef · tfidf(doc)`` for this block, as scikit-learn would compute it."""
-        if not doc:
-            return 0.0
-        get = self.terms.get
-        log = math.log
-        sublinear = self.sublinear
-        num = norm = 0.0
-        for term, count in Counter(self.analyzer(doc)).items():
-            hit = get(term)
-            if hit is None:
-                continue
-            idf, w = hit
-            if count == 1:  # most terms; tf is exactly 1.0 either way, so skip the log
-                num += w
-                norm += idf * idf
-            else:
-                tf = 1.0 + log(count) if sublinear else float(count)
-                num += tf * w
-                norm += (tf * idf) ** 2
-        return num / math.sqrt(norm) if norm else 0.0
+    t = model.thresholds
+    base = model.baseline
+    return {
+        "schema": SCORING_SCHEMA_VERSION,
+        "model_id": model.model_id,
+        "feature_schema_version": FEATURE_SCHEMA_VERSION,
+        "feature_names": list(FEATURE_NAMES),
+        "intercept": float(clf.intercept_[0]),
+        "link_coef": coef[slices["links"]].tolist(),
+        # link weight / max-abs scale (1 where a feature never varied, as MaxAbsScaler does)
+        "link_factor": (vec.link_weight / np.where(scale == 0, 1.0, scale)).tolist(),
+        "blocks": blocks,
+        "calibrator": {"a": float(model.calibrator.coef_[0][0]),
+                       "b": float(model.calibrator.intercept_[0])},
+        "baseline": {"links": np.asarray(base["links"], dtype=np.float64).reshape(-1).tolist()
+                     if np.ndim(base["links"]) else [0.0] * len(FEATURE_NAMES),
+                     "text": float(base["text"]), "anchor": float(base["anchor"])},
+        "thresholds": {"label": t.label, "review": t.review, "block": t.block},
+    }
 
 
-class FastLinear:
-    """The fitted model as plain arithmetic: one post in well under a millisecond.
-
-    Gives the same decision values as ``classifier.decision_function(vectorizer.transform(...))``
-    without scikit-learn's per-call validation (which costs more than the maths for one post).
-    """
-
-    def __init__(self, model: Model) -> None:
-        vec, clf = model.vectorizer, model.classifier
-        coef = np.asarray(clf.coef_[0], dtype=np.float64)
-        blocks = vec.block_slices()
-        self.intercept = float(clf.intercept_[0])
-        self.w_link = coef[blocks["links"]]
-        scale = np.asarray(vec.scaler_.scale_, dtype=np.float64)
-        self.link_factor = vec.link_weight / np.where(scale == 0, 1.0, scale)
-        self.blocks = {name: _Block(v, coef[blocks[name]], vec._weight(name))
-                       for name, v in vec.vectorizers_.items()}
-        self.cal_a = float(model.calibrator.coef_[0][0])
-        self.cal_b = float(model.calibrator.intercept_[0])
-
-    def scale(self, dense: np.ndarray) -> np.ndarray:
-        return np.asarray(dense, dtype=np.float64) * self.link_factor
-
-    def text_contribution(self, text_doc: str) -> float:
-        return sum(b.contribution(text_doc) for n, b in self.blocks.items() if n[:4] == "text")
-
-    @functools.lru_cache(maxsize=4096)  # noqa: B019 - one FastLinear per loaded model
-    def anchor_contribution(self, anchor_doc: str) -> float:
-        """Anchor n-gram contribution; anchors repeat a lot (per post and per link), so cached."""
-        return sum(b.contribution(anchor_doc) for n, b in self.blocks.items() if n[:6] == "anchor")
-
-    def probability(self, decision: float | np.ndarray) -> Any:
-        z = self.cal_a * np.asarray(decision, dtype=np.float64) + self.cal_b
-        return 1.0 / (1.0 + np.exp(-z))
+def FastLinear(model: Model) -> LinearScorer:  # named as the class it replaced
+    """The arithmetic form of ``model`` (:class:`~spamlinks.linear.LinearScorer`)."""
+    vec = model.vectorizer
+    # scikit-learn's own analyzer for a vectorizer the plain-Python ones do not reproduce
+    analyzers = {name: analyzer_for(v) for name, v in vec.vectorizers_.items()}
+    return LinearScorer(scoring_table(model), analyzers)
 
 
 @dataclass
@@ -149,10 +132,7 @@ class Model:
 
     @property
     def thresholds(self) -> Thresholds:
-        t = self.card.get("thresholds", {})
-        return Thresholds(label=float(t.get("label", {}).get("value", 0.5)),
-                          review=float(t.get("review", {}).get("value", 0.5)),
-                          block=float(t.get("block", {}).get("value", 0.95)))
+        return Thresholds.from_card(self.card)
 
     def decision(self, posts: list[Post]) -> np.ndarray:
         """Raw linear decision values (log-odds before calibration)."""
@@ -163,7 +143,7 @@ class Model:
         return np.asarray(self.fast.probability(np.asarray(decision, dtype=np.float64)))
 
     @functools.cached_property
-    def fast(self) -> FastLinear:
+    def fast(self) -> LinearScorer:
         """The arithmetic form of this model, for scoring one post at a time."""
         return FastLinear(self)
 
@@ -178,32 +158,40 @@ class Model:
                 "calibrator": self.calibrator, "baseline": self.baseline}
 
 
-def sha256_bytes(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def default_model_dir() -> Path:
-    """The folder of the default model (``SPAMLINKS_MODEL`` or the packaged ``models/``)."""
-    env = os.environ.get("SPAMLINKS_MODEL")
-    if env:
-        return Path(env)
-    return Path(str(resources.files("spamlinks.models")))
+def _write_card(card: dict[str, Any], out: Path) -> None:
+    (out / CARD).write_text(json.dumps(card, indent=2, sort_keys=False) + "\n", encoding="utf-8")
 
 
 def save_model(model: Model, directory: str | os.PathLike[str]) -> Path:
-    """Write ``model.joblib`` and ``model_card.json`` (with the artifact's sha256)."""
+    """Write ``model.joblib``, ``scoring.json`` and ``model_card.json`` (with both sha256)."""
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
     buf = io.BytesIO()
     joblib.dump(model.state(), buf, compress=3)
     data = buf.getvalue()
     (out / ARTIFACT).write_bytes(data)
-    card = dict(model.card)
-    card["artifact"] = {"file": ARTIFACT, "sha256": sha256_bytes(data), "bytes": len(data)}
-    (out / CARD).write_text(json.dumps(card, indent=2, sort_keys=False) + "\n", encoding="utf-8")
-    model.card = card
+    model.card = dict(model.card)
+    model.card["artifact"] = {"file": ARTIFACT, "sha256": sha256_bytes(data), "bytes": len(data)}
     model.path = out
+    export_scoring(model, out)
     return out
+
+
+def export_scoring(model: Model, directory: str | os.PathLike[str]) -> Path:
+    """Write ``scoring.json`` (:func:`scoring_table`) into ``directory`` and record its sha256
+    in the model's card, which is written there too. Returns the file's path."""
+    out = Path(directory)
+    out.mkdir(parents=True, exist_ok=True)
+    # Compact separators: the file is read by machines (about 40 % smaller than indented).
+    data = (json.dumps(scoring_table(model), ensure_ascii=False, separators=(",", ":"))
+            + "\n").encode("utf-8")
+    (out / SCORING).write_bytes(data)
+    card = dict(model.card)
+    card["artifact"] = {**card.get("artifact", {}), "scoring_file": SCORING,
+                        "scoring_sha256": sha256_bytes(data), "scoring_bytes": len(data)}
+    model.card = card
+    _write_card(card, out)
+    return out / SCORING
 
 
 def _sklearn_series(version: str) -> str:
@@ -212,13 +200,7 @@ def _sklearn_series(version: str) -> str:
 
 def check_card(card: dict[str, Any]) -> None:
     """Refuse a card whose feature schema or scikit-learn series differ from this install."""
-    schema = card.get("feature_schema_version")
-    if schema != FEATURE_SCHEMA_VERSION:
-        raise ModelCompatibilityError(
-            f"model was built for feature schema {schema}, this spamlinks uses "
-            f"{FEATURE_SCHEMA_VERSION}; retrain it with `spamlinks train` or install the "
-            "spamlinks version that made it"
-        )
+    check_schema(card)
     built = str(card.get("versions", {}).get("scikit-learn", ""))
     if _sklearn_series(built) != _sklearn_series(sklearn.__version__):
         raise ModelCompatibilityError(
@@ -236,35 +218,21 @@ def load_model(path: str | os.PathLike[str] | None = None, *, trust: bool = Fals
     :class:`ModelError` for a missing card — unless ``trust=True``, which skips the card
     checks for a model you built and trust (unpickling runs code).
     """
-    directory = Path(path) if path is not None else default_model_dir()
-    if directory.is_file():
-        directory = directory.parent
-    artifact, card_path = directory / ARTIFACT, directory / CARD
+    directory = model_dir(path)
+    artifact = directory / ARTIFACT
     if not artifact.exists():
         raise ModelError(f"no {ARTIFACT} in {directory}; train one with `spamlinks train`")
     data = artifact.read_bytes()
-    card: dict[str, Any] = {}
-    if card_path.exists():
-        try:
-            card = json.loads(card_path.read_text(encoding="utf-8"))
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise ModelError(f"{card_path} is not valid JSON ({exc}); restore or retrain") from None
+    card = read_card(directory)
     if not card and not trust:
         raise ModelError(
             f"{directory} has no {CARD}, so {ARTIFACT} cannot be verified and will not be "
             "unpickled (unpickling runs code). Retrain with `spamlinks train`, or pass "
             "trust=True / --trust-model if you built this file yourself"
         )
-    if card:
-        expected = card.get("artifact", {}).get("sha256")
-        actual = sha256_bytes(data)
-        if expected != actual and not trust:
-            raise ModelIntegrityError(
-                f"{artifact} has sha256 {actual[:16]}…, its card says {str(expected)[:16]}…: "
-                "the file was changed or corrupted. Reinstall spamlinks or retrain the model"
-            )
-        if not trust:
-            check_card(card)
+    if card and not trust:
+        check_digest(artifact, data, card.get("artifact", {}).get("sha256"))
+        check_card(card)
     try:
         state = joblib.load(io.BytesIO(data))
         vectorizer = PostVectorizer.from_state(state["vectorizer"])

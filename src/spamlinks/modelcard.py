@@ -30,8 +30,11 @@ def write_model_card_md(card: dict[str, Any], path: Path) -> None:
         "",
         f"Created {card['created']} with spamlinks {card['versions']['spamlinks']}, "
         f"scikit-learn {card['versions']['scikit-learn']}, seed {card['seed']}, feature schema "
-        f"{card['feature_schema_version']}. Machine-readable card: `model_card.json` (the loader "
-        "checks the artifact's sha256 and versions against it before unpickling).",
+        f"{card['feature_schema_version']}. Machine-readable card: `model_card.json`. Scoring "
+        "loads only `scoring.json` (plain JSON: coefficients, n-gram tables, calibrator, "
+        "thresholds) after checking its sha256 against the card; scikit-learn and "
+        "`model.joblib` are for training and evaluation, and `load_model` checks the pickle's "
+        "sha256 and versions against the card before unpickling it.",
         "",
         "## Intended use",
         "Scoring community posts (forum threads, Q&A answers, comments) for covert promotional "

@@ -2,6 +2,8 @@
 
 ``score_post`` / ``score_posts`` use a default :class:`Scorer` built on first use; build your
 own :class:`Scorer` for a site domain, allow/deny lists, another model or other thresholds.
+Scoring reads the model's ``scoring.json`` (:mod:`spamlinks.artifacts`): it imports neither
+scikit-learn nor joblib, and unpickles nothing.
 """
 
 from __future__ import annotations
@@ -10,15 +12,19 @@ import dataclasses
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .artifacts import ScoringModel, load_scoring_model
 from .domains import site_domain
-from .features import FEATURE_NAMES, LinkFeatures, anchor_document, text_document
 from .lexicon import is_reference_domain
-from .model import Model, Thresholds, load_model
+from .linear import Thresholds
+from .linkfeatures import FEATURE_NAMES, anchor_document, link_rows, text_document
 from .parse import Link, Post, parse_post
+
+if TYPE_CHECKING:
+    from .model import Model
 
 _COMMERCIAL = 'anchor text "{anchor}" is commercial wording'
 #: Feature → (reason code, message template). ``{anchor}``, ``{domain}`` come from the link.
@@ -194,8 +200,11 @@ class Scorer:
     ``site``: the site's own host (its links count as internal). ``allow_domains`` lower a
     link's risk (the link is treated as internal) but never make a post ``allow`` on their own.
     ``deny_domains`` send a post to ``block`` with a reason naming the domain. ``thresholds``
-    override the model card's operating points. A model from ``model_path`` is verified against
-    its card before it is unpickled; ``trust_model=True`` skips that for a model you built.
+    override the model card's operating points. A model from ``model_path`` is loaded from its
+    ``scoring.json`` after that file's sha256 is checked against the card (a folder made before
+    ``scoring.json`` existed falls back to its verified ``model.joblib``); ``trust_model=True``
+    skips the checks for a model you built. ``model`` may be a :class:`~spamlinks.model.Model`
+    (e.g. from :func:`~spamlinks.model.load_model`) or a loaded scoring model.
     """
 
     def __init__(
@@ -207,7 +216,7 @@ class Scorer:
         deny_domains: Iterable[str] | str = (),
         thresholds: Thresholds | Mapping[str, float] | None = None,
         trust_model: bool = False,
-        model: Model | None = None,
+        model: Model | ScoringModel | None = None,
     ) -> None:
         self.model_path = model_path
         self.site = site
@@ -219,16 +228,15 @@ class Scorer:
         self.trust_model = trust_model
         self._model = model
         self._lock = threading.Lock()
-        self._links = LinkFeatures().fit([])
 
     # model -----------------------------------------------------------------
     @property
-    def model(self) -> Model:
+    def model(self) -> Model | ScoringModel:
         """The model, loaded (and verified) on first use, once, thread-safely."""
         if self._model is None:
             with self._lock:
                 if self._model is None:
-                    self._model = load_model(self.model_path, trust=self.trust_model)
+                    self._model = load_scoring_model(self.model_path, trust=self.trust_model)
         return self._model
 
     @property
@@ -308,7 +316,7 @@ class Scorer:
             return []
         fast = self.model.fast
         base = self.model.baseline["links"]
-        rows = [self._links.rows(p) for p in posts]
+        rows = [link_rows(p) for p in posts]
         scaled = fast.scale(np.asarray([r[0] for r in rows]).reshape(len(posts), -1))
         text_c = np.asarray([fast.text_contribution(text_document(p)) for p in posts])
         anchor_c = np.asarray([fast.anchor_contribution(anchor_document(p)) for p in posts])

@@ -1,0 +1,336 @@
+"""Named link and post features of a parsed post, and the documents its n-grams are read from.
+
+Plain Python and numpy, no scikit-learn: scoring needs only this module (and
+:mod:`spamlinks.linear`); :mod:`spamlinks.features` wraps it in scikit-learn transformers for
+training. The per-link block aggregates the post's external web links (maximum, or minimum for
+:data:`HAM_EVIDENCE`), so it can be recomputed for any single link (:func:`link_rows`) to say
+which link carries the risk.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+
+from .lexicon import (
+    CHEAP_SUFFIXES,
+    COMMERCIAL_WORDS,
+    GENERIC_ANCHORS,
+    domain_commercial_words,
+    has_email,
+    has_phone,
+    is_reference_domain,
+    words,
+)
+from .parse import Link, Post
+
+#: Bumped whenever the meaning or order of features changes; the model card records it.
+FEATURE_SCHEMA_VERSION = 5
+#: Per-link features are computed for at most this many external links of a post (the counts
+#: still see them all), which bounds the work a post with thousands of links can cause.
+MAX_FEATURE_LINKS = 200
+
+_SLUG_SPLIT = re.compile(r"[^\W_]+", re.UNICODE)
+_URLISH = re.compile(r"^(?:https?://|www\.)|\.[a-z]{2,6}(?:/|$)", re.I)
+# The lookahead (the first letters of the phrases) changes no match; it lets the scan skip
+# other word starts without trying every phrase (tests/test_regex_prefilters.py checks it).
+_PROMO_PHRASES = re.compile(
+    r"\b(?=[acdfghioprstvw])"
+    r"(?:we offer|we provide|our (?:company|agency|team|services|experts)|contact us|"
+    r"visit (?:us|our)|call us|whatsapp|telegram|dm me|check out|highly recommend|"
+    r"i recommend|helped me|reach out|get in touch|hire|companies like|firms like|"
+    r"services like|agencies like|platforms like)\b",
+    re.I,
+)
+
+LINK_FEATURES: tuple[str, ...] = (
+    "anchor_commercial_share",
+    "anchor_commercial_any",
+    "anchor_keyword_phrase",
+    "anchor_exact_keyword",
+    "anchor_generic",
+    "anchor_is_url",
+    "anchor_brand_in_domain",
+    "anchor_slug_overlap",
+    "anchor_domain_overlap",
+    "domain_commercial_words",
+    "anchor_words_log",
+    "slug_commercial_words",
+    "slug_keyword_words",
+    "path_blog_or_service",
+    "path_depth",
+    "vendor_named_in_text",
+    "reference_domain",
+    "unknown_domain",
+    "cheap_suffix",
+    "country_suffix",
+    "org_suffix",
+    "shortener",
+    "redirect_wrapped",
+    "tracking_params",
+    "rel_deviates",
+    "rel_sponsored",
+    "rel_has_nofollow",
+    "is_image_link",
+    "is_bare_url",
+    "in_last_paragraph",
+    "in_signature",
+    "in_quote",
+    "in_code",
+    "position",
+    "idn_or_mixed_script",
+    "ip_host",
+    "keyword_anchor_unknown_domain",
+    "slug_match_unknown_domain",
+    "vendor_named_keyword_anchor",
+)
+
+POST_FEATURES: tuple[str, ...] = (
+    "n_links_log",
+    "n_unlisted_external_log",
+    "n_internal_log",
+    "external_ratio",
+    "n_unlisted_domains_log",
+    "max_same_domain",
+    "n_reference_links",
+    "share_reference_links",
+    "n_bare_urls",
+    "n_nonweb_links",
+    "link_text_density",
+    "text_chars_log",
+    "n_paragraphs_log",
+    "question_marks",
+    "has_title",
+    "n_images_log",
+    "quote_share",
+    "code_share",
+    "text_commercial_share",
+    "promo_phrases",
+    "has_phone",
+    "has_email",
+    "no_links",
+    "only_reference_links",
+    "all_links_quoted_or_code",
+)
+
+#: Link features that speak for a legitimate post: a post gets them only if *every* external
+#: link has them (minimum over links); all other link features take the maximum, so one
+#: promotional link is enough, and a cover link to Wikipedia cannot launder a vendor link.
+HAM_EVIDENCE = frozenset({"anchor_is_url", "path_depth", "reference_domain", "org_suffix",
+                          "rel_has_nofollow", "in_quote", "in_code"})
+_MIN_COLS = np.asarray([name in HAM_EVIDENCE for name in LINK_FEATURES])
+
+FEATURE_NAMES: tuple[str, ...] = (
+    *(f"link__{n}" for n in LINK_FEATURES),
+    *(f"post__{n}" for n in POST_FEATURES),
+)
+_N_LINK = len(LINK_FEATURES)
+
+
+def _tokens(s: str) -> list[str]:
+    return [t for t in _SLUG_SPLIT.findall(s.lower()) if t]
+
+
+def _commercial_share(toks: Sequence[str]) -> float:
+    return sum(map(COMMERCIAL_WORDS.__contains__, toks)) / len(toks) if toks else 0.0
+
+
+def _domain_name(link: Link) -> str:
+    dom = link.domain or ""
+    if link.suffix and dom.endswith("." + link.suffix):
+        dom = dom[: -len(link.suffix) - 1]
+    return dom.rsplit(".", 1)[-1]
+
+
+def _vendor_named(link: Link, text_squashed: str) -> float:
+    """The link's brand (domain label) is written in the post's text outside the link."""
+    name = re.sub(r"[^a-z0-9]", "", _domain_name(link).lower())
+    if len(name) < 4 or is_reference_domain(link.domain, link.suffix):
+        return 0.0
+    return 1.0 if name in text_squashed else 0.0
+
+
+def link_vector(link: Link, post: Post, text_squashed: str) -> list[float]:
+    """The named per-link features (order: :data:`LINK_FEATURES`) of one web link."""
+    anchor = link.anchor_text
+    a_toks = words(anchor)
+    path = [*link.url.split("://", 1)[-1].split("/", 1), ""][1].split("?", 1)[0]
+    segments = [s for s in path.split("/") if s]
+    last = segments[-1] if segments else ""
+    slug_toks = _tokens(path)
+    last_toks = _tokens(last.rsplit(".", 1)[0])
+    a_set, slug_set = set(a_toks), set(slug_toks)
+    overlap = len(a_set & slug_set) / len(a_set) if a_set else 0.0
+    dom_name = _domain_name(link).lower()
+    brand = 1.0 if a_toks and ("".join(a_toks) in dom_name.replace("-", "")
+                               or dom_name.replace("-", "") in "".join(a_toks)) else 0.0
+    is_url = bool(_URLISH.search(anchor.strip())) and " " not in anchor.strip()
+    squashed_dom = dom_name.replace("-", "")
+    long_toks = [t for t in a_toks if len(t) >= 4]
+    # Keywords of the anchor inside the domain (``buy essay`` → essaydune.com). An anchor that
+    # *is* the brand (``Calendly`` → calendly.com) is the ordinary way to name a site, so for
+    # brand anchors only commercial words count: ``custom writing`` → customwritingcompany.com
+    # is an exact-match domain, not a name.
+    dom_overlap = (sum(t in squashed_dom and (not brand or t in COMMERCIAL_WORDS)
+                       for t in long_toks) / len(long_toks)
+                   if long_toks and not is_url else 0.0)
+    a_comm = _commercial_share(a_toks)
+    keyword_phrase = float(2 <= len(a_toks) <= 7 and a_comm > 0 and not is_url and brand == 0)
+    suffix = (link.suffix or "").lower()
+    reference = is_reference_domain(link.domain, link.suffix)
+    n_par = max(1, post.text.count("\n") + 1)
+    return [
+        a_comm,
+        float(a_comm > 0),
+        keyword_phrase,
+        float(keyword_phrase and overlap >= 0.5),
+        float(anchor.strip().lower().strip(".:!") in GENERIC_ANCHORS),
+        float(is_url),
+        brand,
+        overlap,
+        dom_overlap,
+        min(domain_commercial_words(squashed_dom), 3) / 3,
+        math.log1p(len(a_toks)),
+        min(sum(t in COMMERCIAL_WORDS for t in slug_toks), 5) / 5,
+        min(len(last_toks), 10) / 10 if "-" in last or "_" in last else 0.0,
+        float(any(s in ("blog", "services", "service", "product", "products", "shop", "store")
+                  for s in (seg.lower() for seg in segments[:2]))),
+        min(len(segments), 6) / 6,
+        _vendor_named(link, text_squashed),
+        float(reference),
+        float(not reference),
+        float(suffix.rsplit(".", 1)[-1] in CHEAP_SUFFIXES),
+        float(len(suffix.rsplit(".", 1)[-1]) == 2),
+        float(suffix in ("org", "net") or suffix.endswith((".org", ".net"))),
+        float(link.is_shortener),
+        float(link.wrapped_url is not None),
+        min(len(link.tracking_params), 3) / 3,
+        float(link.platform_rel is False),
+        float("sponsored" in link.rel),
+        float("nofollow" in link.rel),
+        float(link.is_image),
+        float(link.source == "bare"),
+        float(link.paragraph >= n_par - 1),
+        float(link.in_signature),
+        float(link.in_quote),
+        float(link.in_code),
+        link.position,
+        float(link.is_idn or link.mixed_script),
+        float(link.is_ip),
+        # Conjunctions of the archetype, which a linear model cannot form by itself.
+        float(a_comm > 0 and not is_url and not reference),
+        overlap * float(not reference),
+        keyword_phrase * _vendor_named(link, text_squashed),
+    ]
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def _prose(post: Post) -> str:
+    """The post's own words: visible text minus link anchors, quoted blocks and code."""
+    cuts = sorted([lk.span for lk in post.links] + list(post.quotes) + list(post.code))
+    if not cuts:
+        return post.text
+    pieces, prev = [], 0
+    for a, b in cuts:
+        if a > prev:
+            pieces.append(post.text[prev:a])
+        prev = max(prev, b)
+    pieces.append(post.text[prev:])
+    return " ".join(pieces)
+
+
+def _web_external(post: Post) -> list[Link]:
+    return [lk for lk in post.links if lk.is_web and not lk.is_internal]
+
+
+def _row(post: Post) -> tuple[list[float], list[list[float]], list[Link]]:
+    text = post.text
+    outside = _prose(post)
+    squashed = _squash(outside)
+    ext_all = _web_external(post)
+    ext = ext_all[:MAX_FEATURE_LINKS]
+    per_link = [link_vector(lk, post, squashed) for lk in ext]
+    if per_link:
+        arr = np.asarray(per_link)
+        link_block = list(np.where(_MIN_COLS, arr.min(axis=0), arr.max(axis=0)))
+    else:
+        link_block = [0.0] * _N_LINK
+    # Reference links (Wikipedia, docs, .gov) do not dilute a vendor link: a cover link next
+    # to it must not make the post look like a many-link resource list, so the external
+    # and domain counts are of links to sites not on the reference list ("unlisted").
+    ref = [is_reference_domain(lk.domain, lk.suffix) for lk in ext_all]
+    other = [lk for lk, r in zip(ext_all, ref, strict=True) if not r]
+    domains = Counter(lk.domain for lk in other)
+    n_ref = sum(ref)
+    anchor_chars = sum(len(lk.anchor_text) for lk in post.links)
+    n_chars = max(len(text), 1)
+    toks = words(outside)
+    quoted = sum(b - a for a, b in post.quotes)
+    code = sum(b - a for a, b in post.code)
+    internal = sum(1 for lk in post.links if lk.is_internal)
+    post_block = [
+        math.log1p(len(post.links)),
+        math.log1p(len(other)),
+        math.log1p(internal),
+        len(ext_all) / len(post.links) if post.links else 0.0,
+        math.log1p(len(domains)),
+        min(max(domains.values(), default=0), 5) / 5,
+        min(n_ref, 5) / 5,
+        n_ref / len(ext_all) if ext_all else 0.0,
+        min(sum(lk.source == "bare" for lk in post.links), 5) / 5,
+        min(sum(not lk.is_web for lk in post.links), 5) / 5,
+        min(anchor_chars / n_chars, 1.0),
+        math.log1p(len(text)),
+        math.log1p(text.count("\n") + 1),
+        min(text.count("?"), 5) / 5,
+        float(bool(post.title)),
+        math.log1p(post.n_images),
+        min(quoted / n_chars, 1.0),
+        min(code / n_chars, 1.0),
+        _commercial_share(toks),
+        min(len(_PROMO_PHRASES.findall(outside[:20000])), 5) / 5,
+        float(has_phone(outside[:20000])),
+        float(has_email(outside[:20000])),
+        float(not post.links),
+        float(bool(ext_all) and n_ref == len(ext_all)),
+        float(bool(ext_all) and all(lk.in_quote or lk.in_code for lk in ext_all)),
+    ]
+    return link_block + post_block, per_link, ext
+
+
+def feature_row(post: Post) -> np.ndarray:
+    """The post's row of :data:`FEATURE_NAMES`."""
+    return np.asarray(_row(post)[0], dtype=np.float64)
+
+
+def link_rows(post: Post) -> tuple[np.ndarray, np.ndarray, list[Link]]:
+    """The post's row, and one row per external web link as if it were the only one."""
+    row, per_link, links = _row(post)
+    post_row = np.asarray(row, dtype=np.float64)
+    if not links:
+        return post_row, np.empty((0, len(FEATURE_NAMES))), []
+    out = np.tile(post_row, (len(links), 1))
+    out[:, :_N_LINK] = np.asarray(per_link, dtype=np.float64)
+    return post_row, out, links
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def anchor_document(post: Post) -> str:
+    """The anchor texts of a post's external links, one per line (input of anchor n-grams)."""
+    return "\n".join(lk.anchor_text for lk in _web_external(post) if lk.anchor_text)
+
+
+def text_document(post: Post, max_chars: int = 20_000) -> str:
+    """Title and visible text (capped) for text n-grams; every digit reads as 0, so n-grams
+    learn the shape of numbers (prices, phone numbers) rather than particular ones."""
+    body = post.text[:max_chars]
+    return _DIGIT.sub("0", f"{post.title}\n{body}" if post.title else body)
