@@ -22,6 +22,7 @@ from spamlinks import MAX_INPUT_CHARS, parse_post
 from spamlinks.datasets import load_corpus
 from spamlinks.parse import MAX_LINKS
 from spamlinks.scoring import LinkVerdict, PostScore, Reason, Scorer, score_post, score_posts
+from spamlinks.sources import read_source
 
 ACTIONS = ("allow", "review", "block")
 RANK = {a: i for i, a in enumerate(ACTIONS)}
@@ -133,12 +134,11 @@ def test_seed_reasons_point_at_the_vendor_link(seed_html: str) -> None:
 
 def test_seed_post_is_blocked(seed_html: str) -> None:
     assert score_post(seed_html).action == "block"
-    # Also as the forum would call it, with its site, platform and thread title.
-    xml = SEED.read_text(encoding="utf-8")
-    title = re.search(r"<title><!\[CDATA\[(.*?)\]\]></title>", xml, re.S)
-    assert title
-    full = score_post(seed_html, site="lankadevelopers.lk", platform="nodebb",
-                      title=title.group(1))
+    # Also as the forum would call it, with its site, platform and thread title (as the batch
+    # command's RSS reader finds them).
+    (record,) = read_source(str(SEED))
+    full = score_post(record.html, site=record.site, platform=record.platform,
+                      title=record.title)
     assert full.action == "block"
     assert full.links[0].domain == "appinventiv.com"
     assert full.links[0].verdict == "promotional"

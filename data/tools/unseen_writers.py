@@ -22,14 +22,22 @@ import numpy as np
 from sklearn.metrics import roc_auc_score
 
 from spamlinks.datasets import load_shared
-from spamlinks.training import TrainConfig, fit_model, load_examples, parse_row, recall_at_fpr
+from spamlinks.training import (
+    Example,
+    TrainConfig,
+    fit_model,
+    load_examples,
+    parse_row,
+    recall_at_fpr,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _part(row_id: str) -> str:
-    """``sl:part-l:0042`` → ``l``."""
-    return row_id.split(":")[1].removeprefix("part-") if row_id.startswith("sl:") else ""
+def _part(e: Example) -> str:
+    """The corpus part of an example by its writer (``helper-l`` → ``l``), as the
+    leave-one-source-out table groups them; ``""`` for shared sets."""
+    return e.row.author.removeprefix("helper-") if e.source == "spamlinks" else ""
 
 
 def _figures(y: np.ndarray, d: np.ndarray) -> str:
@@ -45,8 +53,8 @@ def main() -> None:
     ap.add_argument("--corpus", type=Path, default=ROOT / "data" / "corpus")
     args = ap.parse_args()
     examples, _ = load_examples(corpus_dir=args.corpus)
-    test = [e for e in examples if _part(e.row.id) in args.test]
-    train = [e for e in examples if _part(e.row.id) not in {*args.test, *args.exclude}]
+    test = [e for e in examples if _part(e) in args.test]
+    train = [e for e in examples if _part(e) not in {*args.test, *args.exclude}]
     print(f"training on {len(train)} posts, testing on {len(test)} from parts {args.test}")
     vec, clf = fit_model(train, TrainConfig())
 
@@ -54,7 +62,7 @@ def main() -> None:
         return np.asarray(clf.decision_function(vec.transform(posts)))
 
     for name in [*args.test, "all"]:
-        sub = [e for e in test if name == "all" or _part(e.row.id) == name]
+        sub = [e for e in test if name == "all" or _part(e) == name]
         y = np.asarray([e.y for e in sub])
         figures = _figures(y, decision([e.post for e in sub]))
         print(f"  part {name:>3} ({len(sub)} posts): {figures}")

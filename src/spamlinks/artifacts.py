@@ -85,6 +85,27 @@ def check_digest(path: Path, data: bytes, expected: object) -> None:
         )
 
 
+def read_verified(directory: Path, name: str, digest_key: str, *, trust: bool,
+                  refusal: str = "") -> tuple[bytes, dict[str, Any]]:
+    """The bytes of ``directory/name`` and the folder's card, the bytes checked against the
+    card's ``artifact[digest_key]`` sha256 (:class:`ModelIntegrityError` otherwise).
+
+    A folder without a card is refused (``refusal`` adds why) unless ``trust=True``, which
+    also skips the digest check. The caller checks the card's versions and parses the bytes.
+    """
+    path = directory / name
+    data = path.read_bytes()
+    card = read_card(directory)
+    if not card and not trust:
+        raise ModelError(
+            f"{directory} has no {CARD}, so {name} cannot be verified{refusal}. Retrain with "
+            "`spamlinks train`, or pass trust=True / --trust-model if you built it yourself"
+        )
+    if card and not trust:
+        check_digest(path, data, card.get("artifact", {}).get(digest_key))
+    return data, card
+
+
 @dataclass
 class ScoringModel:
     """A loaded, verified ``scoring.json``: what :class:`~spamlinks.scoring.Scorer` needs."""
@@ -131,15 +152,8 @@ def load_scoring_model(path: str | os.PathLike[str] | None = None, *,
         from .model import load_model
 
         return load_model(directory, trust=trust)
-    data = scoring.read_bytes()
-    card = read_card(directory)
-    if not card and not trust:
-        raise ModelError(
-            f"{directory} has no {CARD}, so {SCORING} cannot be verified. Retrain with "
-            "`spamlinks train`, or pass trust=True / --trust-model if you built it yourself"
-        )
+    data, card = read_verified(directory, SCORING, "scoring_sha256", trust=trust)
     if card and not trust:
-        check_digest(scoring, data, card.get("artifact", {}).get("scoring_sha256"))
         check_schema(card)
     try:
         return ScoringModel.from_table(json.loads(data), card, directory)

@@ -26,11 +26,10 @@ from .artifacts import (
     ARTIFACT,
     CARD,
     SCORING,
-    check_digest,
     check_schema,
     default_model_dir,
     model_dir,
-    read_card,
+    read_verified,
     sha256_bytes,
 )
 from .errors import ModelCompatibilityError, ModelError
@@ -222,16 +221,9 @@ def load_model(path: str | os.PathLike[str] | None = None, *, trust: bool = Fals
     artifact = directory / ARTIFACT
     if not artifact.exists():
         raise ModelError(f"no {ARTIFACT} in {directory}; train one with `spamlinks train`")
-    data = artifact.read_bytes()
-    card = read_card(directory)
-    if not card and not trust:
-        raise ModelError(
-            f"{directory} has no {CARD}, so {ARTIFACT} cannot be verified and will not be "
-            "unpickled (unpickling runs code). Retrain with `spamlinks train`, or pass "
-            "trust=True / --trust-model if you built this file yourself"
-        )
+    data, card = read_verified(directory, ARTIFACT, "sha256", trust=trust,
+                               refusal=" and will not be unpickled (unpickling runs code)")
     if card and not trust:
-        check_digest(artifact, data, card.get("artifact", {}).get("sha256"))
         check_card(card)
     try:
         state = joblib.load(io.BytesIO(data))
