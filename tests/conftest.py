@@ -1,13 +1,18 @@
-"""Shared fixtures: paths to the shared data and the seed post."""
+"""Shared fixtures: paths to the shared data, the seed post, and the shipped model."""
 
 from __future__ import annotations
 
 import os
 import re
+import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import HealthCheck, settings
+
+if TYPE_CHECKING:
+    from spamlinks.model import Model
 
 # Hypothesis profiles, chosen with HYPOTHESIS_PROFILE: "dev" (default, 200 random examples);
 # "ci" (2,000 examples per property, derandomized so a landing never depends on a lucky draw);
@@ -33,3 +38,21 @@ def seed_html() -> str:
     m = re.search(r"<description><!\[CDATA\[(.*?)\]\]></description>", xml, re.S)
     assert m, "seed RSS has no CDATA description"
     return m.group(1)
+
+
+@pytest.fixture(scope="session")
+def shipped_model() -> Model:
+    """The shipped model as scikit-learn objects (imported here, not at collection)."""
+    from spamlinks.model import load_model
+
+    return load_model()
+
+
+def copy_shipped(out: Path, *names: str) -> Path:
+    """A private copy of the named files of the shipped model folder, to tamper with."""
+    from spamlinks.model import default_model_dir
+
+    out.mkdir()
+    for name in names:
+        shutil.copyfile(Path(default_model_dir()) / name, out / name)
+    return out

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import json
 import pickle
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +16,7 @@ import pytest
 import sklearn
 
 import spamlinks.model
+from conftest import copy_shipped
 from spamlinks import (
     ModelCompatibilityError,
     ModelError,
@@ -32,19 +32,10 @@ SHIPPED = Path(spamlinks.model.default_model_dir())
 POST = '<p dir="auto">See <a href="https://docs.python.org/3/library/json.html">json docs</a></p>'
 
 
-@pytest.fixture(scope="module")
-def shipped_model() -> Model:
-    return load_model(SHIPPED)
-
-
 @pytest.fixture()
 def model_copy(tmp_path: Path) -> Path:
-    """A private copy of the shipped model folder to tamper with."""
-    out = tmp_path / "model"
-    out.mkdir()
-    for name in (ARTIFACT, CARD):
-        shutil.copyfile(SHIPPED / name, out / name)
-    return out
+    """A private copy of the shipped pickle and card (no scoring table) to tamper with."""
+    return copy_shipped(tmp_path / "model", ARTIFACT, CARD)
 
 
 def _edit_card(folder: Path, edit) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 import subprocess
 import sys
 import textwrap
@@ -18,6 +17,7 @@ import numpy as np
 import pytest
 
 import spamlinks.model
+from conftest import copy_shipped
 from spamlinks import ModelCompatibilityError, ModelError, ModelIntegrityError, parse_post
 from spamlinks.artifacts import SCORING, ScoringModel, load_scoring_model
 from spamlinks.datasets import load_corpus
@@ -29,19 +29,10 @@ POST = '<p>Try <a href="https://cheap-essays.xyz/buy-essay-online">buy essay onl
 HEAVY = ("sklearn", "scipy", "joblib")
 
 
-@pytest.fixture(scope="module")
-def shipped_model() -> Model:
-    return load_model(SHIPPED)
-
-
 @pytest.fixture()
 def scoring_copy(tmp_path: Path) -> Path:
     """A private copy of the shipped model folder, scoring table included."""
-    out = tmp_path / "model"
-    out.mkdir()
-    for name in (ARTIFACT, SCORING, CARD):
-        shutil.copyfile(SHIPPED / name, out / name)
-    return out
+    return copy_shipped(tmp_path / "model", ARTIFACT, SCORING, CARD)
 
 
 def _heavy_modules(code: str) -> list[str]:
