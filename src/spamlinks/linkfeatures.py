@@ -146,10 +146,11 @@ def _domain_name(link: Link) -> str:
     return dom.rsplit(".", 1)[-1]
 
 
-def _vendor_named(link: Link, text_squashed: str) -> float:
-    """The link's brand (domain label) is written in the post's text outside the link."""
-    name = re.sub(r"[^a-z0-9]", "", _domain_name(link).lower())
-    if len(name) < 4 or is_reference_domain(link.domain, link.suffix):
+def _vendor_named(dom_name: str, reference: bool, text_squashed: str) -> float:
+    """The link's brand (its lower-cased domain label) is written in the post's text outside
+    the link; reference sites are never a vendor."""
+    name = re.sub(r"[^a-z0-9]", "", dom_name)
+    if len(name) < 4 or reference:
         return 0.0
     return 1.0 if name in text_squashed else 0.0
 
@@ -182,6 +183,7 @@ def link_vector(link: Link, post: Post, text_squashed: str) -> list[float]:
     keyword_phrase = float(2 <= len(a_toks) <= 7 and a_comm > 0 and not is_url and brand == 0)
     suffix = (link.suffix or "").lower()
     reference = is_reference_domain(link.domain, link.suffix)
+    vendor = _vendor_named(dom_name, reference, text_squashed)
     n_par = max(1, post.text.count("\n") + 1)
     return [
         a_comm,
@@ -200,7 +202,7 @@ def link_vector(link: Link, post: Post, text_squashed: str) -> list[float]:
         float(any(s in ("blog", "services", "service", "product", "products", "shop", "store")
                   for s in (seg.lower() for seg in segments[:2]))),
         min(len(segments), 6) / 6,
-        _vendor_named(link, text_squashed),
+        vendor,
         float(reference),
         float(not reference),
         float(suffix.rsplit(".", 1)[-1] in CHEAP_SUFFIXES),
@@ -224,7 +226,7 @@ def link_vector(link: Link, post: Post, text_squashed: str) -> list[float]:
         # Conjunctions of the archetype, which a linear model cannot form by itself.
         float(a_comm > 0 and not is_url and not reference),
         overlap * float(not reference),
-        keyword_phrase * _vendor_named(link, text_squashed),
+        keyword_phrase * vendor,
     ]
 
 
