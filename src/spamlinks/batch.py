@@ -249,15 +249,30 @@ def scored_batches(batches: Iterable[list[Record]], cfg: BatchConfig) -> Iterato
     ctx = multiprocessing.get_context()
     if _loads_in_parent(cfg):
         _scorer(cfg.model, cfg.site, cfg.trust_model)
-    with ctx.Pool(cfg.jobs, initializer=_init_worker,
-                  initargs=(cfg.model, cfg.site, cfg.trust_model)) as pool:
-        pending: deque[Any] = deque()
+    pool = ctx.Pool(cfg.jobs, initializer=_init_worker,
+                    initargs=(cfg.model, cfg.site, cfg.trust_model))
+    pending: deque[Any] = deque()
+    try:
         for batch in batches:
             pending.append(pool.apply_async(_work, (batch, cfg.output_format)))
             if len(pending) >= 2 * cfg.jobs:
                 yield pending.popleft().get()
         while pending:
             yield pending.popleft().get()
+    except GeneratorExit:
+        # The consumer stopped early. Pool.terminate() (what ``with Pool`` does) can hang
+        # forever here: its task-handler thread may be waiting on the queue lock of a worker
+        # it just killed. Let the few in-flight batches (at most 2 per worker) finish instead.
+        pool.close()
+        for result in pending:
+            result.wait()
+        pool.join()
+        raise
+    except BaseException:
+        pool.terminate()  # an error or Ctrl-C: nothing more will be read
+        raise
+    pool.close()
+    pool.join()
 
 
 # output --------------------------------------------------------------------------------------
