@@ -284,3 +284,49 @@ def test_link_with_unlookupable_attribute_name_is_parsed() -> None:
     # lxml lists attribute names with control characters but refuses to look them up.
     post = parse_post('<p><a href="<a href="\x1f"></a>')
     assert post.links == () or all(isinstance(lk.href, str) for lk in post.links)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "Why is it so hard? [hire machine learning engineers](https://vendor.example.com/blog/hire-ml)",
+        "Why is it so hard? [hire machine learning engineers]"
+        '(<https://vendor.example.com/blog/hire-ml> "t")',
+        "Why is it so hard? [url=https://vendor.example.com/blog/hire-ml]hire machine learning "
+        "engineers[/url]",
+        "Why is it so hard? [URL='https://vendor.example.com/blog/hire-ml']hire machine learning "
+        "engineers[/URL]",
+        "<p>Why is it so hard? [hire machine learning engineers](https://vendor.example.com/blog/"
+        "hire-ml)</p>",
+    ],
+)
+def test_unrendered_markdown_and_bbcode_links_keep_their_anchor_text(raw: str) -> None:
+    """A dump's raw Markdown/BBCode: the anchor text is the link's, not the URL's."""
+    post = parse_post(raw, platform="discourse")
+    (link,) = post.links
+    assert link.url == "https://vendor.example.com/blog/hire-ml"
+    assert link.anchor_text == "hire machine learning engineers"
+    assert post.text[link.span[0]:link.span[1]] == link.anchor_text
+    assert link.source == "markup"
+    assert link.platform_rel is None  # the platform never rendered it: its rel is unknown
+    assert "](" not in post.text and "[url" not in post.text.lower()
+
+
+def test_markup_links_keep_parentheses_queries_and_bare_bbcode_urls() -> None:
+    post = parse_post(
+        "See [Foo](https://en.wikipedia.org/wiki/Foo_(bar)) and "
+        "[url]https://x.example.com/a?b=1&amp;c=2[/url].")
+    assert [(lk.url, lk.anchor_text) for lk in post.links] == [
+        ("https://en.wikipedia.org/wiki/Foo_(bar)", "Foo"),
+        ("https://x.example.com/a?b=1&c=2", "https://x.example.com/a?b=1&c=2"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["[not a link](foo)", "a list [1](2) and [x]", "![screenshot](https://x.example.com/a.png)",
+     "[url=javascript:alert(1)]click[/url]"],
+)
+def test_brackets_that_are_not_web_links_stay_text(raw: str) -> None:
+    post = parse_post(raw)
+    assert all(lk.source != "markup" for lk in post.links)

@@ -53,6 +53,19 @@ _ESCAPED_MARKUP = re.compile(
     r"&lt;(?:div|p|a|br|span|blockquote|ul|ol|li|em|strong|code|pre)\b", re.I
 )
 _LITERAL_NEWLINES = re.compile(r"\\r\\n")
+# Links written in a lightweight markup that reached us unrendered (a forum dump's raw field,
+# plain-text exports): Markdown ``[text](url "title")`` and BBCode ``[url=…]text[/url]`` /
+# ``[url]…[/url]``. Only absolute web URLs count, so prose in brackets is left alone.
+_MD_LINK = re.compile(  # possessive quantifiers: no backtracking on hostile input
+    r"(?<!!)\[([^\[\]\n]{1,300}+)\]\(\s*+<?"
+    r"((?:https?://|www\.)(?:[^\s()<>\"]++|\([^\s()<>\"]{0,200}+\)){1,50}+)"
+    r">?(?:\s++(?:\"[^\"\n]{0,300}+\"|'[^'\n]{0,300}+'))?\s*+\)"
+)
+_BB_LINK = re.compile(
+    r"(?i)\[url=[\"']?((?:https?://|www\.)[^\s\]\"'<>]{1,2000}+)[\"']?\]([^\[\n]{0,300}+)\[/url\]"
+    r"|\[url\]((?:https?://|www\.)[^\s\[\]<>]{1,2000}+)\[/url\]"
+)
+_MARKUP_HINT = re.compile(r"(?i)\]\(|\[url")
 
 
 @dataclass(frozen=True)
@@ -82,7 +95,8 @@ class Link:
     target: str | None = None
     title: str | None = None
     source: str = "anchor"
-    """``anchor`` for ``<a href>``; ``bare`` for a URL typed in the text."""
+    """``anchor`` for ``<a href>``; ``markup`` for a Markdown or BBCode link left unrendered in
+    the text (``[text](url)``, ``[url=…]text[/url]``); ``bare`` for a URL typed in the text."""
     wrapped_url: str | None = None
     """The redirect wrapper (``google.com/url?q=…``) the link was unwrapped from."""
     suffix: str | None = None
@@ -197,7 +211,27 @@ def _prepare(text: str, platform: str | None) -> str:
     head = text[:4000]
     if (platform == "reddit" or "<" not in head) and _ESCAPED_MARKUP.search(head):
         text = html_lib.unescape(text)
+    if _MARKUP_HINT.search(text):
+        text = _render_markup_links(text)
     return text
+
+
+def _markup_anchor(url: str, anchor: str) -> str:
+    href = url.replace("&", "&amp;").replace('"', "&quot;").replace("<", "%3C").replace(">", "%3E")
+    href = href.replace("&amp;amp;", "&amp;")  # the post was already entity-escaped
+    return f'<a href="{href}" data-sl-markup="1">{anchor or url}</a>'
+
+
+def _render_markup_links(text: str) -> str:
+    """Unrendered Markdown / BBCode links → ``<a>`` elements, so their anchor text counts."""
+    text = _MD_LINK.sub(lambda m: _markup_anchor(m.group(2), m.group(1)), text)
+
+    def bb(m: re.Match[str]) -> str:
+        if m.group(1) is not None:
+            return _markup_anchor(m.group(1), m.group(2).strip())
+        return _markup_anchor(m.group(3), m.group(3))
+
+    return _BB_LINK.sub(bb, text)
 
 
 # --------------------------------------------------------------------------- building
@@ -565,7 +599,8 @@ def _make_links(
         )
         rel = tuple(dict.fromkeys(t.lower() for t in attrs.get("rel", "").split() if t))
         platform_rel, added, missing = _rel_check(rel, platform, info, internal)
-        if ol is None:
+        markup = ol is not None and "data-sl-markup" in attrs
+        if ol is None or markup:  # the platform's rel is unknown for links it did not render
             platform_rel, added, missing = None, (), ()
         links.append(
             Link(
@@ -573,7 +608,8 @@ def _make_links(
                 rel=rel, span=(a, z), index=i, scheme=info.scheme,
                 scheme_class=info.scheme_class, href=href[:2048],
                 target=attrs.get("target") or None, title=attrs.get("title") or None,
-                source="anchor" if ol is not None else "bare", wrapped_url=info.wrapped_url,
+                source="bare" if ol is None else "markup" if markup else "anchor",
+                wrapped_url=info.wrapped_url,
                 suffix=info.suffix, is_internal=internal,
                 is_image=bool(ol and ol.has_image),
                 in_quote=ol.in_quote if ol else quotes.covers(a),
