@@ -330,3 +330,35 @@ def test_markup_links_keep_parentheses_queries_and_bare_bbcode_urls() -> None:
 def test_brackets_that_are_not_web_links_stay_text(raw: str) -> None:
     post = parse_post(raw)
     assert all(lk.source != "markup" for lk in post.links)
+
+
+@pytest.mark.parametrize(
+    ("text", "url", "domain"),
+    [
+        ("Info beasiswa lengkap di sini kak s.id/beasiswa2024-lengkap", "http://s.id/beasiswa2024-lengkap",
+         "s.id"),
+        ("grab it at bit.ly/3xYz.", "http://bit.ly/3xYz", "bit.ly"),
+        ("deals at shop.example.co.uk/deal?x=1)", "http://shop.example.co.uk/deal?x=1",
+         "example.co.uk"),
+    ],
+)
+def test_host_and_path_typed_without_a_scheme_is_a_typed_link(text: str, url: str,
+                                                               domain: str) -> None:
+    link = only(text)
+    assert (link.url, link.domain, link.source) == (url, domain, "typed")
+    assert link.is_web and link.is_external
+    assert text[link.span[0]:link.span[1]] == link.anchor_text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["edit src/main.rs/ then setup.py/x and README.md/y", "node.js/foo and vue.js/x",
+     "ratio 3.5/10, 1.5mm/s, km/h", "mail a@b.com/x", "I bought it on Amazon.com last week"],
+)
+def test_file_names_numbers_and_mentions_are_not_links(text: str) -> None:
+    assert extract_links(text) == []
+
+
+def test_scheme_less_url_inside_a_full_url_is_not_counted_twice() -> None:
+    (link,) = extract_links("see https://www.example.com/a/b.example.org/c")
+    assert link.url == "https://www.example.com/a/b.example.org/c"

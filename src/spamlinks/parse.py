@@ -40,6 +40,15 @@ _CODE_CLASSES = ("codebox", "highlight", "codecontent")
 _SIG_CLASSES = ("signature", "sig", "postsig", "user-signature")
 _SIG_LINE = re.compile(r"(?m)^(?:--|—|__+|-- )\s*$")
 _BARE_URL = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>\"'`\[\]{}|\\^]{2,2000}")
+# A host and path typed without a scheme (``s.id/beasiswa``, ``bit.ly/x``, ``shop.example.com/
+# deal``): a reader copies it like any URL. A path is required (a bare ``example.com`` in prose
+# is a mention, not a link) and the suffix must be a public suffix that is not a file type.
+_HOST_PATH = re.compile(
+    r"(?i)(?<![\w@./:%~+-])(?:[a-z0-9][a-z0-9-]{0,62}+\.){1,6}+[a-z]{2,24}+"
+    r"/[^\s<>\"'`\[\]{}|\\^]{1,2000}+"
+)
+_TYPED: dict[str, str] = {}  # marks a scheme-less host/path among the raw links
+_FILE_SUFFIXES = frozenset("py md sh rs so zip mov pl cs ps pm rb".split())
 _TRAIL = ".,;:!?)]}'\"»”’…"
 _WS = re.compile(r"\s+")
 _BOMS = (
@@ -96,7 +105,9 @@ class Link:
     title: str | None = None
     source: str = "anchor"
     """``anchor`` for ``<a href>``; ``markup`` for a Markdown or BBCode link left unrendered in
-    the text (``[text](url)``, ``[url=…]text[/url]``); ``bare`` for a URL typed in the text."""
+    the text (``[text](url)``, ``[url=…]text[/url]``); ``bare`` for a URL typed in the text;
+    ``typed`` for a host and path typed without a scheme (``bit.ly/x``), which platforms
+    do not make clickable."""
     wrapped_url: str | None = None
     """The redirect wrapper (``google.com/url?q=…``) the link was unwrapped from."""
     suffix: str | None = None
@@ -589,6 +600,16 @@ def _make_links(
         if len(url) < 8 or anchors.overlaps(a, z):
             continue
         raw.append((a, z, url, {}, None))
+    taken = _Spans([(a, z) for a, z, *_ in raw])
+    for m in _HOST_PATH.finditer(text):
+        url = m.group(0).rstrip(_TRAIL)
+        a, z = m.start(), m.start() + len(url)
+        if "/" not in url[:-1] or taken.overlaps(a, z):
+            continue
+        info = analyse_url("http://" + url)
+        if not info.suffix or info.suffix.rsplit(".", 1)[-1] in _FILE_SUFFIXES:
+            continue
+        raw.append((a, z, "http://" + url, _TYPED, None))
     raw.sort(key=lambda r: (r[0], r[1]))
     dropped = max(0, len(raw) - MAX_LINKS)
     links: list[Link] = []
@@ -608,7 +629,8 @@ def _make_links(
                 rel=rel, span=(a, z), index=i, scheme=info.scheme,
                 scheme_class=info.scheme_class, href=href[:2048],
                 target=attrs.get("target") or None, title=attrs.get("title") or None,
-                source="bare" if ol is None else "markup" if markup else "anchor",
+                source=("typed" if attrs is _TYPED else "bare") if ol is None
+                else "markup" if markup else "anchor",
                 wrapped_url=info.wrapped_url,
                 suffix=info.suffix, is_internal=internal,
                 is_image=bool(ol and ol.has_image),
