@@ -15,6 +15,7 @@ from spamlinks.cli import main
 from spamlinks.datasets import corpus_files
 from spamlinks.training import (
     BLOCK_PRECISION,
+    LABEL_PROBABILITY,
     REVIEW_RECALL,
     TrainConfig,
     choose_thresholds,
@@ -88,6 +89,7 @@ def test_thresholds_follow_their_rules() -> None:
     assert (y[blocked] == 1).mean() >= BLOCK_PRECISION
     assert (p[y == 1] >= t.review).mean() >= REVIEW_RECALL or t.review == t.label
     assert "precision" in rules["block"]["rule"]
+    assert t.label == LABEL_PROBABILITY == 0.5  # spam more likely than not
 
 
 def test_recall_at_fpr() -> None:

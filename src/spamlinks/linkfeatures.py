@@ -29,7 +29,7 @@ from .lexicon import (
 from .parse import Link, Post
 
 #: Bumped whenever the meaning or order of features changes; the model card records it.
-FEATURE_SCHEMA_VERSION = 5
+FEATURE_SCHEMA_VERSION = 6
 #: Per-link features are computed for at most this many external links of a post (the counts
 #: still see them all), which bounds the work a post with thousands of links can cause.
 MAX_FEATURE_LINKS = 200
@@ -207,7 +207,8 @@ def link_vector(link: Link, post: Post, text_squashed: str) -> list[float]:
         float(not reference),
         float(suffix.rsplit(".", 1)[-1] in CHEAP_SUFFIXES),
         float(len(suffix.rsplit(".", 1)[-1]) == 2),
-        float(suffix in ("org", "net") or suffix.endswith((".org", ".net"))),
+        # .org only: .net is a commercial catch-all, not an organisation's suffix (schema 6).
+        float(suffix == "org" or suffix.endswith(".org")),
         float(link.is_shortener),
         float(link.wrapped_url is not None),
         min(len(link.tracking_params), 3) / 3,
