@@ -1,7 +1,7 @@
 """Shortcuts taken around regexes for speed change no result: lookaheads accept exactly the
 characters that can start a match of the rest of the pattern, the whitespace regex is
-only skipped for text it would leave unchanged, and the regexes replaced by cheaper ones
-(the n-gram tokenizer) give what they gave."""
+only skipped for text it would leave unchanged, and the regexes replaced by cheaper code
+(squashing text to ``a-z0-9``, the n-gram tokenizer) give what they gave."""
 
 from __future__ import annotations
 
@@ -79,6 +79,12 @@ ODD_TEXT = st.one_of(
     st.text(alphabet=st.sampled_from(list("aZ09_- .\u212a\u0130\u0131\u017f\ud800é€ß")),
             max_size=60),
 )
+
+
+@given(ODD_TEXT)
+def test_squash_is_the_regex_substitution(text: str) -> None:
+    assert features._squash(text) == re.sub(r"[^a-z0-9]", "", text.lower())
+    assert features._only_alnum(text) == re.sub(r"[^a-z0-9]", "", text)
 
 
 @given(ODD_TEXT)
