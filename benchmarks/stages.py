@@ -54,7 +54,8 @@ def per_post(fn: Callable[[T], object], data: Sequence[T], rounds: int, chunk: i
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--rounds", type=int, default=12, help="rounds per chunk (default 12)")
-    ap.add_argument("--count", choices=("parse_post", "score_post", "score_posts"),
+    ap.add_argument("--count", choices=("parse_post", "features", "text_ngrams",
+                                        "score_parsed", "score_post", "score_posts"),
                     help="run only this stage once more after a warm-up, inside "
                          "functools.reduce, for callgrind (see above); print nothing")
     args = ap.parse_args(argv)
@@ -78,9 +79,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                                                    title=it.title),
             "score_post": lambda _, it: score_post(it.html, site=it.site, platform=it.platform,
                                                    title=it.title),
+            "features": lambda _, p: _row(p),
+            "text_ngrams": lambda _, p: fast.text_contribution(text_document(p)),
+            "score_parsed": lambda _, p: scorer.score_parsed([p]),
             "score_posts": lambda _, b: scorer.score_posts(b),
         }
-        data: Sequence[Any] = [batch] if args.count == "score_posts" else posts_2kb
+        data: Sequence[Any] = ([batch] if args.count == "score_posts" else
+                               parsed if args.count in ("features", "text_ngrams", "score_parsed")
+                               else posts_2kb)
         for x in data:
             one[args.count](None, x)
         functools.reduce(one[args.count], data, None)

@@ -9,9 +9,12 @@ scikit-learn nor joblib, and unpickles nothing.
 from __future__ import annotations
 
 import dataclasses
+import math
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import compress
+from operator import mul, sub
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -20,7 +23,7 @@ from .artifacts import ScoringModel, load_scoring_model
 from .domains import site_domain
 from .lexicon import is_reference_domain
 from .linear import Thresholds
-from .linkfeatures import FEATURE_NAMES, anchor_document, link_rows, text_document
+from .linkfeatures import FEATURE_NAMES, LINK_FEATURES, _row, anchor_document, text_document
 from .parse import Link, Post, parse_post
 
 if TYPE_CHECKING:
@@ -81,11 +84,11 @@ _HAMWARD = {
     "anchor-wording": ("ordinary-anchor", 'anchor text "{anchor}" resembles legitimate anchors'),
 }
 _OTHER = ("link-profile", "the post's link profile")
-def _grouping(link_only: bool) -> tuple[list[str], dict[str, str], np.ndarray]:
-    """Reason codes, their templates, and a 0/1 matrix summing feature columns per code."""
+def _grouping(link_only: bool) -> tuple[list[str], dict[str, str], list[tuple[int, ...]]]:
+    """Reason codes, their templates, and per code the feature columns it sums."""
     codes: list[str] = []
     templates: dict[str, str] = {}
-    pairs = []
+    columns: list[list[int]] = []
     for j, name in enumerate(FEATURE_NAMES):
         entry = _REASONS.get(name.split("__", 1)[1])
         if link_only and (entry is None or not name.startswith("link__")):
@@ -94,17 +97,15 @@ def _grouping(link_only: bool) -> tuple[list[str], dict[str, str], np.ndarray]:
         if code not in templates:
             templates[code] = template
             codes.append(code)
-        pairs.append((codes.index(code), j))
-    matrix = np.zeros((len(codes), len(FEATURE_NAMES)))
-    for i, j in pairs:
-        matrix[i, j] = 1.0
-    return codes, templates, matrix
+            columns.append([])
+        columns[codes.index(code)].append(j)
+    return codes, templates, [tuple(c) for c in columns]
 
 
-_POST_CODES, _POST_TEMPLATES, _POST_GROUP = _grouping(link_only=False)
-_LINK_CODES_ORDER, _LINK_TEMPLATES, _LINK_GROUP = _grouping(link_only=True)
+_POST_CODES, _POST_TEMPLATES, _POST_COLUMNS = _grouping(link_only=False)
+_LINK_CODES_ORDER, _LINK_TEMPLATES, _LINK_COLUMNS = _grouping(link_only=True)
 
-#: Reason code → its row in ``_LINK_GROUP`` (the sum of the link features behind the code).
+#: Reason code → its index in a link's reason-code sums (the link features behind the code).
 _LINK_CODE_ROW = {code: i for i, code in enumerate(_LINK_CODES_ORDER)}
 #: Reason codes that are about one link (the riskiest) rather than the whole post.
 _LINK_CODES = frozenset(
@@ -112,6 +113,26 @@ _LINK_CODES = frozenset(
                                                                           "max_", "only_", "n_",
                                                                           "all_"))
 ) | {_ANCHOR_REASON[0], "ordinary-anchor"}
+#: The post-level reason codes (without the catch-all), their templates and whether they are
+#: about a link, in the order the reasons are considered (then the two n-gram reasons).
+_POST_REASON_CODES = tuple((code, _POST_TEMPLATES[code], code in _LINK_CODES)
+                           for code in _POST_CODES if code != _OTHER[0])
+
+
+def _code_of_column(codes: Sequence[str], columns: Sequence[tuple[int, ...]],
+                    keep: Sequence[str]) -> list[int]:
+    """Per feature column: the index in ``keep`` of the reason code it counts towards, or -1."""
+    where = {code: i for i, code in enumerate(keep)}
+    out = [-1] * len(FEATURE_NAMES)
+    for code, cols in zip(codes, columns, strict=True):
+        for j in cols:
+            out[j] = where.get(code, -1)
+    return out
+
+
+#: Feature column → index of its reason code in a post's / a link's reason-code sums, or -1.
+_POST_CODE_OF = _code_of_column(_POST_CODES, _POST_COLUMNS, [c for c, *_ in _POST_REASON_CODES])
+_LINK_CODE_OF = _code_of_column(_LINK_CODES_ORDER, _LINK_COLUMNS, _LINK_CODES_ORDER)
 MIN_REASON_WEIGHT = 0.25
 
 
@@ -167,6 +188,34 @@ class PostScore:
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict (``dataclasses.asdict``)."""
         return dataclasses.asdict(self)
+
+
+def _sigmoid(z: float) -> float:
+    """The calibrated probability of calibrated log-odds ``z``, as numpy computes it (0.0
+    where ``exp`` overflows)."""
+    try:
+        return 1.0 / (1.0 + math.exp(-z))
+    except OverflowError:
+        return 0.0
+
+
+class _Weights:
+    """A model's coefficients, scale factors and baseline as lists of Python floats."""
+
+    def __init__(self, model: Model | ScoringModel) -> None:
+        self.model = model
+        fast = self.fast = model.fast
+        n = len(FEATURE_NAMES)
+        self.w: list[float] = np.asarray(fast.w_link, dtype=np.float64).reshape(n).tolist()
+        self.factor: list[float] = np.broadcast_to(
+            np.asarray(fast.link_factor, dtype=np.float64), (n,)).tolist()
+        self.base: list[float] = np.broadcast_to(
+            np.asarray(model.baseline["links"], dtype=np.float64), (n,)).tolist()
+        self.intercept = float(fast.intercept)
+        self.cal_a = float(fast.cal_a)
+        self.cal_b = float(fast.cal_b)
+        self.post_code, self.link_code = _POST_CODE_OF, _LINK_CODE_OF
+        self.n_post, self.n_link = len(_POST_REASON_CODES), len(_LINK_CODES_ORDER)
 
 
 def _matches(entry_set: frozenset[str], link: Link) -> str | None:
@@ -227,6 +276,7 @@ class Scorer:
         self._thresholds = thresholds
         self.trust_model = trust_model
         self._model = model
+        self._prepared: _Weights | None = None
         self._lock = threading.Lock()
 
     # model -----------------------------------------------------------------
@@ -309,49 +359,62 @@ class Scorer:
                                                      reasons=(note, *results[i].reasons))
         return results
 
+    def _weights(self) -> _Weights:
+        """The model's numbers as plain lists (built once per model)."""
+        model = self.model
+        cached = self._prepared
+        if cached is None or cached.model is not model:
+            cached = self._prepared = _Weights(model)
+        return cached
+
     def _score(self, posts: Sequence[Post]) -> list[PostScore]:
-        """Probabilities and explanations, with the numpy work done once for all the posts
-        and all their external links (tiny per-post numpy calls cost more than the maths)."""
+        """Probabilities and explanations. Plain Python floats throughout: a post has 64
+        features and a few links, so numpy's per-call overhead would cost more than the maths."""
         if not posts:
             return []
-        fast = self.model.fast
-        base = self.model.baseline["links"]
-        rows = [link_rows(p) for p in posts]
-        scaled = fast.scale(np.asarray([r[0] for r in rows]).reshape(len(posts), -1))
-        text_c = np.asarray([fast.text_contribution(text_document(p)) for p in posts])
-        anchor_c = np.asarray([fast.anchor_contribution(anchor_document(p)) for p in posts])
-        decision = fast.intercept + scaled @ fast.w_link + text_c + anchor_c
-        prob = fast.probability(decision).tolist()
-        # A feature the post does not have is no reason a moderator can act on: only present
-        # features (non-zero values) contribute to reasons.
-        grouped = ((scaled - base) * fast.w_link * (scaled != 0)) @ _POST_GROUP.T
-        # Per-link decisions: swap the post's link block and anchor block for the link's own.
-        owner = np.repeat(np.arange(len(posts)), [len(r[2]) for r in rows])
-        link_prob: list[float] = []
-        link_sums: list[list[float]] = []
-        if owner.size:
-            s_links = fast.scale(np.concatenate([r[1] for r in rows if r[2]]))
-            anchors = np.asarray([fast.anchor_contribution(lk.anchor_text)
-                                  for r in rows for lk in r[2]])
-            d_links = (decision[owner] + (s_links - scaled[owner]) @ fast.w_link + anchors
-                       - anchor_c[owner])
-            link_prob = fast.probability(d_links).tolist()
-            link_sums = (((s_links - base) * fast.w_link * (s_links != 0)) @ _LINK_GROUP.T
-                         ).tolist()
-        out, k = [], 0
-        for i, post in enumerate(posts):
-            ext = rows[i][2]
-            links = {lk.index: (link_prob[k + j], link_sums[k + j]) for j, lk in enumerate(ext)}
-            k += len(ext)
-            out.append(self._explain(post, links, grouped[i].tolist(), float(text_c[i]),
-                                     float(anchor_c[i]), prob[i]))
+        wt = self._weights()
+        fast = wt.fast
+        w, factor, base = wt.w, wt.factor, wt.base
+        intercept, cal_a, cal_b = wt.intercept, wt.cal_a, wt.cal_b
+        post_code, link_code, n_post, n_link = wt.post_code, wt.link_code, wt.n_post, wt.n_link
+        w_link, features = w[:len(LINK_FEATURES)], range(len(FEATURE_NAMES))
+        out = []
+        for post in posts:
+            row, per_link, ext = _row(post)
+            scaled = list(map(mul, row, factor))
+            text_c = fast.text_contribution(text_document(post))
+            anchor_c = fast.anchor_contribution(anchor_document(post))
+            decision = intercept + sum(map(mul, scaled, w)) + text_c + anchor_c
+            prob = _sigmoid(cal_a * decision + cal_b)
+            # Reason weights: per reason code, the contributions of the features behind it.
+            # A feature the post does not have is no reason a moderator can act on: only
+            # present features (non-zero values) contribute.
+            grouped = [0.0] * n_post
+            for j in compress(features, scaled):
+                k = post_code[j]
+                if k >= 0:
+                    grouped[k] += (scaled[j] - base[j]) * w[j]
+            # Per-link decisions: swap the post's link block and anchor block for the link's own.
+            links: dict[int, tuple[float, list[float]]] = {}
+            for lk, values in zip(ext, per_link, strict=True):
+                s_link = list(map(mul, values, factor))
+                swap = sum(map(mul, map(sub, s_link, scaled), w_link))
+                d_link = decision + swap + fast.anchor_contribution(lk.anchor_text) - anchor_c
+                sums = [0.0] * n_link
+                for j in compress(features, s_link):
+                    k = link_code[j]
+                    if k >= 0:
+                        sums[k] += (s_link[j] - base[j]) * w[j]
+                links[lk.index] = (_sigmoid(cal_a * d_link + cal_b), sums)
+            out.append(self._explain(post, links, grouped, text_c, anchor_c, prob))
         return out
 
     # explanation -------------------------------------------------------------
     def _explain(self, post: Post, links: dict[int, tuple[float, list[float]]],
                  grouped: list[float], text_c: float, anchor_c: float,
                  prob: float) -> PostScore:
-        """``links``: external link index → (its probability, its reason-code sums)."""
+        """``links``: external link index → (its probability, its reason-code sums);
+        ``grouped``: the post's reason-code sums (order: ``_POST_REASON_CODES``)."""
         model, t = self.model, self.thresholds
         base = model.baseline
         riskiest = max(links, key=lambda i: links[i][0]) if links else None
@@ -380,30 +443,27 @@ class Scorer:
                          links=tuple(verdicts), model_id=model.model_id,
                          truncated=post.truncated)
 
-    def _post_reasons(self, post: Post, grouped_links: list[float], text_c: float,
+    def _post_reasons(self, post: Post, grouped: list[float], text_c: float,
                       anchor_c: float, riskiest: int | None,
                       links: dict[int, tuple[float, list[float]]]) -> tuple[Reason, ...]:
-        grouped = dict(zip(_POST_CODES, grouped_links, strict=True))
-        templates = dict(_POST_TEMPLATES)
-        for (code, template), c in ((_TEXT_REASON, text_c), (_ANCHOR_REASON, anchor_c)):
-            grouped[code] = grouped.get(code, 0.0) + c
-            templates.setdefault(code, template)
         out = []
-        for code, weight in grouped.items():
-            template = templates[code]
-            if abs(weight) < MIN_REASON_WEIGHT or code == _OTHER[0]:
-                continue
-            link = self._link_for(code, weight, post, riskiest, links)
+        candidates = [(*entry, weight) for entry, weight in zip(_POST_REASON_CODES, grouped,
+                                                                 strict=True)
+                      if abs(weight) >= MIN_REASON_WEIGHT]
+        for code, template, about_link, weight in ((*_TEXT_REASON, False, text_c),
+                                                   (*_ANCHOR_REASON, True, anchor_c)):
+            if abs(weight) >= MIN_REASON_WEIGHT:
+                candidates.append((code, template, about_link, weight))
+        for code, template, about_link, weight in candidates:
+            link = self._link_for(code, weight, post, riskiest, links) if about_link else None
             if weight < 0 and code in _HAMWARD:
                 code, template = _HAMWARD[code]
-            about_link = code in _LINK_CODES
             if about_link and link is None:
                 continue
             msg = template.format(anchor=link.anchor_text if link else "",
                                   domain=link.domain if link else "")
-            out.append(Reason(code, msg, round(weight, 4),
-                              link.index if (about_link and link) else None,
-                              link.span if (about_link and link) else None))
+            out.append(Reason(code, msg, round(weight, 4), link.index if link else None,
+                              link.span if link else None))
         out.sort(key=lambda r: -r.weight)
         return tuple(out)
 
@@ -422,12 +482,13 @@ class Scorer:
                  denied: str | None, t: Thresholds) -> LinkVerdict:
         reasons: list[Reason] = []
         if sums is not None:
-            for weight, code in sorted(zip(sums, _LINK_CODES_ORDER, strict=True), reverse=True):
+            for weight, code in sorted([(weight, code) for weight, code
+                                        in zip(sums, _LINK_CODES_ORDER, strict=True)
+                                        if weight >= MIN_REASON_WEIGHT], reverse=True):
                 template = _LINK_TEMPLATES[code]
-                if weight >= MIN_REASON_WEIGHT:
-                    reasons.append(Reason(code, template.format(anchor=lk.anchor_text,
-                                                                domain=lk.domain),
-                                          round(weight, 4), lk.index, lk.span))
+                reasons.append(Reason(code, template.format(anchor=lk.anchor_text,
+                                                            domain=lk.domain),
+                                      round(weight, 4), lk.index, lk.span))
         if denied:
             verdict = "promotional"
             reasons.insert(0, Reason("denied-domain", f"{denied} is on this site's deny list",
