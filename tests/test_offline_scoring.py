@@ -70,7 +70,7 @@ def test_import_load_and_score_with_sockets_blocked() -> None:
     report = json.loads(_run(code, str(SEED)).stdout.strip().splitlines()[-1])
     assert report["attempts"] == 0 and report["events"] == []
     assert report["n"] >= 20
-    if report["seed"]:  # the seed scores as spam (README: 0.95, review band)
+    if report["seed"]:  # the seed scores as spam (README: 0.99, block band)
         assert report["seed_p"] >= 0.5
 
 
