@@ -343,7 +343,9 @@ def _web_external(post: Post) -> list[Link]:
     return [lk for lk in post.links if lk.is_web and not lk.is_internal]
 
 
-def _row(post: Post) -> tuple[list[float], list[list[float]], list[Link]]:
+def feature_lists(post: Post) -> tuple[list[float], list[list[float]], list[Link]]:
+    """The post's row of :data:`FEATURE_NAMES`, the link block of each external web link
+    (at most :data:`MAX_FEATURE_LINKS`) and those links, as plain lists (scoring's hot path)."""
     text = post.text
     outside = _prose(post)
     squashed = _squash(outside)
@@ -403,12 +405,12 @@ def _row(post: Post) -> tuple[list[float], list[list[float]], list[Link]]:
 
 def feature_row(post: Post) -> np.ndarray:
     """The post's row of :data:`FEATURE_NAMES`."""
-    return np.asarray(_row(post)[0], dtype=np.float64)
+    return np.asarray(feature_lists(post)[0], dtype=np.float64)
 
 
 def link_rows(post: Post) -> tuple[np.ndarray, np.ndarray, list[Link]]:
     """The post's row, and one row per external web link as if it were the only one."""
-    row, per_link, links = _row(post)
+    row, per_link, links = feature_lists(post)
     post_row = np.asarray(row, dtype=np.float64)
     if not links:
         return post_row, np.empty((0, len(FEATURE_NAMES))), []

@@ -47,7 +47,6 @@ _HOST_PATH = re.compile(
     r"(?i)(?<![\w@./:%~+-])(?:[a-z0-9][a-z0-9-]{0,62}+\.){1,6}+[a-z]{2,24}+"
     r"/[^\s<>\"'`\[\]{}|\\^]{1,2000}+"
 )
-_TYPED: dict[str, str] = {}  # marks a scheme-less host/path among the raw links
 _FILE_SUFFIXES = frozenset("py md sh rs so zip mov pl cs ps pm rb".split())
 _TRAIL = ".,;:!?)]}'\"»”’…"
 _WS = re.compile(r"\s+")
@@ -228,8 +227,7 @@ def _prepare(text: str, platform: str | None) -> str:
 
 
 def _markup_anchor(url: str, anchor: str) -> str:
-    href = url.replace("&", "&amp;").replace('"', "&quot;").replace("<", "%3C").replace(">", "%3E")
-    href = href.replace("&amp;amp;", "&amp;")  # the post was already entity-escaped
+    href = html_lib.escape(html_lib.unescape(url))  # the post may be entity-escaped already
     return f'<a href="{href}" data-sl-markup="1">{anchor or url}</a>'
 
 
@@ -586,20 +584,22 @@ def _make_links(
         """Index of the last line starting at or before ``pos``."""
         return max(0, bisect_right(line_starts, pos) - 1)
 
-    raw: list[tuple[int, int, str, dict[str, str], _OpenLink | None]] = []
+    # (start, end, href, attributes, the <a> element or None, source, URL analysis if done)
+    raw: list[tuple[int, int, str, Mapping[str, str], _OpenLink | None, str, UrlInfo | None]] = []
     for open_link, end in b.links:
         href = open_link.attrs.get("href")
         if href is None:
             continue
         start, stop = _strip_span(text, open_link.start, end)
-        raw.append((start, stop, href, open_link.attrs, open_link))
+        source = "markup" if "data-sl-markup" in open_link.attrs else "anchor"
+        raw.append((start, stop, href, open_link.attrs, open_link, source, None))
     anchors = _Spans([(a, z) for a, z, *_ in raw])
     for m in _BARE_URL.finditer(text):
         url = m.group(0).rstrip(_TRAIL)
         a, z = m.start(), m.start() + len(url)
         if len(url) < 8 or anchors.overlaps(a, z):
             continue
-        raw.append((a, z, url, {}, None))
+        raw.append((a, z, url, {}, None, "bare", None))
     taken = _Spans([(a, z) for a, z, *_ in raw])
     for m in _HOST_PATH.finditer(text):
         url = m.group(0).rstrip(_TRAIL)
@@ -609,29 +609,26 @@ def _make_links(
         info = analyse_url("http://" + url)
         if not info.suffix or info.suffix.rsplit(".", 1)[-1] in _FILE_SUFFIXES:
             continue
-        raw.append((a, z, "http://" + url, _TYPED, None))
+        raw.append((a, z, "http://" + url, {}, None, "typed", info))
     raw.sort(key=lambda r: (r[0], r[1]))
     dropped = max(0, len(raw) - MAX_LINKS)
     links: list[Link] = []
-    for i, (a, z, href, attrs, ol) in enumerate(raw[:MAX_LINKS]):
-        info = analyse_url(href, base_url=link_base)
+    for i, (a, z, href, attrs, ol, source, known) in enumerate(raw[:MAX_LINKS]):
+        info = known or analyse_url(href, base_url=link_base)
         internal = info.scheme_class in ("relative", "fragment") or (
             info.domain is not None and info.domain in (site_dom, base_dom)
         )
         rel = tuple(dict.fromkeys(t.lower() for t in attrs.get("rel", "").split() if t))
-        platform_rel, added, missing = _rel_check(rel, platform, info, internal)
-        markup = ol is not None and "data-sl-markup" in attrs
-        if ol is None or markup:  # the platform's rel is unknown for links it did not render
-            platform_rel, added, missing = None, (), ()
+        # The platform's rel is known only for links it rendered itself.
+        platform_rel, added, missing = (_rel_check(rel, platform, info, internal)
+                                        if source == "anchor" else (None, (), ()))
         links.append(
             Link(
                 url=info.url, host=info.host, domain=info.domain, anchor_text=text[a:z],
                 rel=rel, span=(a, z), index=i, scheme=info.scheme,
                 scheme_class=info.scheme_class, href=href[:2048],
                 target=attrs.get("target") or None, title=attrs.get("title") or None,
-                source=("typed" if attrs is _TYPED else "bare") if ol is None
-                else "markup" if markup else "anchor",
-                wrapped_url=info.wrapped_url,
+                source=source, wrapped_url=info.wrapped_url,
                 suffix=info.suffix, is_internal=internal,
                 is_image=bool(ol and ol.has_image),
                 in_quote=ol.in_quote if ol else quotes.covers(a),

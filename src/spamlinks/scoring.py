@@ -23,7 +23,13 @@ from .artifacts import ScoringModel, load_scoring_model
 from .domains import site_domain
 from .lexicon import is_reference_domain
 from .linear import Thresholds
-from .linkfeatures import FEATURE_NAMES, LINK_FEATURES, _row, anchor_document, text_document
+from .linkfeatures import (
+    FEATURE_NAMES,
+    LINK_FEATURES,
+    anchor_document,
+    feature_lists,
+    text_document,
+)
 from .parse import Link, Post, parse_post
 
 if TYPE_CHECKING:
@@ -199,6 +205,22 @@ def _sigmoid(z: float) -> float:
         return 0.0
 
 
+_FEATURES = range(len(FEATURE_NAMES))
+
+
+def _code_sums(scaled: list[float], code_of: list[int], n_codes: int, base: list[float],
+               w: list[float]) -> list[float]:
+    """Reason weights: per reason code, the contributions of the features behind it. A
+    feature the post does not have is no reason a moderator can act on: only present
+    features (non-zero values) contribute."""
+    sums = [0.0] * n_codes
+    for j in compress(_FEATURES, scaled):
+        k = code_of[j]
+        if k >= 0:
+            sums[k] += (scaled[j] - base[j]) * w[j]
+    return sums
+
+
 class _Weights:
     """A model's coefficients, scale factors and baseline as lists of Python floats."""
 
@@ -214,8 +236,6 @@ class _Weights:
         self.intercept = float(fast.intercept)
         self.cal_a = float(fast.cal_a)
         self.cal_b = float(fast.cal_b)
-        self.post_code, self.link_code = _POST_CODE_OF, _LINK_CODE_OF
-        self.n_post, self.n_link = len(_POST_REASON_CODES), len(_LINK_CODES_ORDER)
 
 
 def _matches(entry_set: frozenset[str], link: Link) -> str | None:
@@ -376,35 +396,23 @@ class Scorer:
         fast = wt.fast
         w, factor, base = wt.w, wt.factor, wt.base
         intercept, cal_a, cal_b = wt.intercept, wt.cal_a, wt.cal_b
-        post_code, link_code, n_post, n_link = wt.post_code, wt.link_code, wt.n_post, wt.n_link
-        w_link, features = w[:len(LINK_FEATURES)], range(len(FEATURE_NAMES))
+        w_link = w[:len(LINK_FEATURES)]
         out = []
         for post in posts:
-            row, per_link, ext = _row(post)
+            row, per_link, ext = feature_lists(post)
             scaled = list(map(mul, row, factor))
             text_c = fast.text_contribution(text_document(post))
             anchor_c = fast.anchor_contribution(anchor_document(post))
             decision = intercept + sum(map(mul, scaled, w)) + text_c + anchor_c
             prob = _sigmoid(cal_a * decision + cal_b)
-            # Reason weights: per reason code, the contributions of the features behind it.
-            # A feature the post does not have is no reason a moderator can act on: only
-            # present features (non-zero values) contribute.
-            grouped = [0.0] * n_post
-            for j in compress(features, scaled):
-                k = post_code[j]
-                if k >= 0:
-                    grouped[k] += (scaled[j] - base[j]) * w[j]
+            grouped = _code_sums(scaled, _POST_CODE_OF, len(_POST_REASON_CODES), base, w)
             # Per-link decisions: swap the post's link block and anchor block for the link's own.
             links: dict[int, tuple[float, list[float]]] = {}
             for lk, values in zip(ext, per_link, strict=True):
                 s_link = list(map(mul, values, factor))
                 swap = sum(map(mul, map(sub, s_link, scaled), w_link))
                 d_link = decision + swap + fast.anchor_contribution(lk.anchor_text) - anchor_c
-                sums = [0.0] * n_link
-                for j in compress(features, s_link):
-                    k = link_code[j]
-                    if k >= 0:
-                        sums[k] += (s_link[j] - base[j]) * w[j]
+                sums = _code_sums(s_link, _LINK_CODE_OF, len(_LINK_CODES_ORDER), base, w)
                 links[lk.index] = (_sigmoid(cal_a * d_link + cal_b), sums)
             out.append(self._explain(post, links, grouped, text_c, anchor_c, prob))
         return out
